@@ -1,0 +1,38 @@
+"""Shared fixtures: every test runs in an isolated home with fixed terminal settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peerfind.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = ROOT / "tests" / "catalogues"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's settings or writes outside its temp dir."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home) if var == "HOME" else str(home / var.lower()))
+    monkeypatch.delenv("PEERFIND_CATALOGUE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture
+def run():
+    """Invoke peerfind in-process; a traceback fails the test instead of being hidden."""
+    runner = CliRunner()
+
+    def invoke(*args: str, **kwargs):
+        return runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
+
+    return invoke

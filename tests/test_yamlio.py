@@ -1,0 +1,128 @@
+"""The YAML layer: positions, refusals, and the same answers from the C and Python parsers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from peerfind import yamlio
+from peerfind.problems import Problem
+from peerfind.yamlio import INT, STR, LoadError, Mapping, Scalar, Sequence, compose
+
+
+def test_nodes_keep_line_and_column():
+    root, problems = compose("a: 1\nb:\n  - x\n  - '19:30'\n")
+    assert problems == []
+    assert isinstance(root, Mapping)
+    (ka, va), (kb, vb) = root.items
+    assert (ka.value, ka.line, ka.col) == ("a", 1, 1)
+    assert (va.value, va.tag, va.line, va.col) == ("1", INT, 1, 4)
+    assert isinstance(vb, Sequence)
+    assert [(n.value, n.tag, n.plain, n.line, n.col) for n in vb.items] == [
+        ("x", STR, True, 3, 5),
+        ("19:30", STR, False, 4, 5),
+    ]
+
+
+def test_unquoted_sexagesimal_resolves_as_int():
+    root, _ = compose("time: 19:30\n")
+    value = root.items[0][1]
+    assert (value.value, value.tag, value.plain) == ("19:30", INT, True)
+
+
+def test_duplicate_keys_are_problems_and_first_value_kept():
+    root, problems = compose("a: 1\nb: 2\na: 3\n")
+    assert [(k.value, v.value) for k, v in root.items] == [("a", "1"), ("b", "2")]
+    assert problems == [
+        Problem(3, 1, "duplicate key 'a' (first at line 1); YAML would silently keep only "
+                "the last one: remove or rename one of them")
+    ]
+
+
+def test_aliases_share_the_anchored_node():
+    root, problems = compose("a: &x {k: v}\nb: *x\n")
+    assert problems == []
+    assert root.items[0][1] is root.items[1][1]
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 30):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    with pytest.raises(LoadError, match="aliases expand to more than 10,000 nodes"):
+        compose("\n".join(lines))
+
+
+@pytest.mark.parametrize("text", ["[" * 10_000 + "]" * 10_000, "a:\n" + "- " * 5000 + "x\n"])
+def test_deep_nesting_is_refused(text):
+    with pytest.raises(LoadError, match="nesting is deeper than 32 levels"):
+        compose(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!python/object/apply:os.system [ls]", "the YAML tag !!python/object/apply:os.system"),
+        ("a: !custom x", "the YAML tag !custom is not supported"),
+        ("a: 1\n---\nb: 2\n", "a second YAML document starts here"),
+        ("a: *nowhere\n", "alias *nowhere has no anchor &nowhere before it"),
+        ("a: &me\n  b: *me\n", "alias *me refers to the mapping or list that contains it"),
+        ("a: 'unclosed\n", "YAML syntax error"),
+        ("a: b\x07c\n", "control character U+0007 is not allowed"),
+        ("a: b\x1b[31m\n", "control character U+001B is not allowed"),
+    ],
+)
+def test_refusals(text, message):
+    with pytest.raises(LoadError, match=re.escape(message)):
+        compose(text)
+
+
+def test_merge_keys_are_not_supported():
+    _, problems = compose("base: &b {x: 1}\nc:\n  <<: *b\n")
+    assert [p.message for p in problems] == [
+        "merge keys (<<) are not supported; write the fields out in full"
+    ]
+
+
+def test_non_scalar_key_is_a_problem():
+    root, problems = compose("? [a, b]\n: 1\nc: 2\n")
+    assert [k.value for k, _ in root.items] == ["c"]
+    assert problems[0].message.startswith("a key must be plain text")
+
+
+def test_empty_document():
+    assert compose("") == (None, [])
+    assert compose("# only a comment\n") == (None, [])
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 19:30, no, '0730', 2024-01-01]\nc: {d: ~, e: 1.5}\n",
+        "a: 1\na: 2\n",
+        "a: b: c\n",
+        "- &x {k: v}\n- *x\n",
+    ],
+)
+def test_python_and_c_parsers_agree(text, monkeypatch):
+    def outcome():
+        try:
+            root, problems = compose(text)
+        except LoadError as error:
+            return error.problem.line, error.problem.col
+        return _shape(root), problems
+
+    c_result = outcome()
+    monkeypatch.setattr(yamlio, "_Loader", yaml.SafeLoader)
+    assert outcome() == c_result
+
+
+def _shape(node):
+    if isinstance(node, Scalar):
+        return (node.value, node.tag, node.plain, node.line, node.col)
+    if isinstance(node, Mapping):
+        return [(_shape(k), _shape(v)) for k, v in node.items]
+    return [_shape(item) for item in node.items]
