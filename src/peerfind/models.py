@@ -1,0 +1,186 @@
+"""Frozen dataclasses for a loaded catalogue.
+
+They are built from the plain data that ``validate.check`` returns, so they
+can assume every value is present and well-formed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from peerfind.schema import DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    day: str
+    time: str
+    minutes: int | None = None
+    types: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def weekday(self) -> int:
+        """0 for Monday, as ``datetime.date.weekday``."""
+        return DAYS.index(self.day)
+
+    @property
+    def start(self) -> dt.time:
+        return dt.time(int(self.time[:2]), int(self.time[3:]))
+
+    @property
+    def end(self) -> str | None:
+        if self.minutes is None:
+            return None
+        total = int(self.time[:2]) * 60 + int(self.time[3:]) + self.minutes
+        return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Online:
+    url: str = ""
+    phone: str = ""
+    meeting_id: str = ""
+    passcode: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: str
+    fellowship: str
+    attendance: str
+    meetings: tuple[Meeting, ...]
+    status: str
+    venue: str = ""
+    address: str = ""
+    town: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    online: Online | None = None
+    types: tuple[str, ...] = ()
+    language: str = "english"
+    contact: Contact | None = None
+    notes: str = ""
+    source: str = ""
+    checked: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Helpline:
+    name: str
+    status: str
+    phone: str = ""
+    tty: str = ""
+    text: str = ""
+    url: str = ""
+    hours: str = ""
+    languages: tuple[str, ...] = ()
+    notes: str = ""
+    source: str = ""
+    checked: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    id: str
+    name: str
+    kind: str
+    status: str
+    address: str = ""
+    town: str = ""
+    phone: str = ""
+    url: str = ""
+    hours: str = ""
+    notes: str = ""
+    source: str = ""
+    checked: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Town:
+    name: str
+    latitude: float
+    longitude: float
+    county: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    path: str
+    version: int
+    area: str
+    timezone: str
+    updated: dt.date
+    notes: str = ""
+    towns: tuple[Town, ...] = ()
+    helplines: tuple[Helpline, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def meeting_count(self) -> int:
+        return sum(len(group.meetings) for group in self.groups)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _entry(data: dict[str, Any]) -> dict[str, Any]:
+    """Fields every kind of entry shares, converted from plain data."""
+    return {**data, "checked": _date(data.get("checked"))}
+
+
+def group_from(data: dict[str, Any]) -> Group:
+    meetings = tuple(
+        Meeting(
+            day=m["day"],
+            time=m["time"],
+            minutes=m.get("minutes"),
+            types=tuple(m.get("types", ())),
+            notes=m.get("notes", ""),
+        )
+        for m in data["meetings"]
+    )
+    online = data.get("online")
+    contact = data.get("contact")
+    return Group(
+        **{
+            **_entry(data),
+            "meetings": meetings,
+            "types": tuple(data.get("types", ())),
+            "online": Online(**online) if online else None,
+            "contact": Contact(**contact) if contact else None,
+        }
+    )
+
+
+def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
+    """Build the dataclasses from plain data that has passed validation."""
+    return Catalogue(
+        path=path,
+        version=data["catalogue"],
+        area=data["area"],
+        timezone=data["timezone"],
+        updated=dt.date.fromisoformat(data["updated"]),
+        notes=data.get("notes", ""),
+        towns=tuple(Town(**town) for town in data.get("towns", ())),
+        helplines=tuple(
+            Helpline(**{**_entry(h), "languages": tuple(h.get("languages", ()))})
+            for h in data.get("helplines", ())
+        ),
+        resources=tuple(Resource(**_entry(r)) for r in data.get("resources", ())),
+        groups=tuple(group_from(g) for g in data["groups"]),
+    )

@@ -1,0 +1,245 @@
+"""The catalogue's fields, types and vocabularies, as data.
+
+The validator walks these tables; the docs (docs/catalogue.md) describe the
+same tables. A field's ``kind`` names a converter in ``validate.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    section: str = ""
+    item: str = ""
+    doc: str = ""
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ATTENDANCE = ("in_person", "online", "hybrid")
+STATUSES = ("active", "unverified", "temporarily-closed", "closed")
+RESOURCE_KINDS = ("crisis", "treatment", "hospital", "community", "directory")
+
+# key: (full name, approach). Matched case-insensitively on the command line.
+FELLOWSHIPS: dict[str, tuple[str, str]] = {
+    "AA": ("Alcoholics Anonymous", "12-step"),
+    "NA": ("Narcotics Anonymous", "12-step"),
+    "CA": ("Cocaine Anonymous", "12-step"),
+    "CMA": ("Crystal Meth Anonymous", "12-step"),
+    "HA": ("Heroin Anonymous", "12-step"),
+    "MA": ("Marijuana Anonymous", "12-step"),
+    "GA": ("Gamblers Anonymous", "12-step"),
+    "OA": ("Overeaters Anonymous", "12-step"),
+    "DRA": ("Dual Recovery Anonymous", "12-step"),
+    "ACA": ("Adult Children of Alcoholics", "12-step"),
+    "CoDA": ("Co-Dependents Anonymous", "12-step"),
+    "Al-Anon": ("Al-Anon Family Groups", "family"),
+    "Alateen": ("Alateen", "family"),
+    "Nar-Anon": ("Nar-Anon Family Groups", "family"),
+    "SMART": ("SMART Recovery", "secular"),
+    "SMART-Family": ("SMART Recovery Family & Friends", "family"),
+    "LifeRing": ("LifeRing Secular Recovery", "secular"),
+    "WFS": ("Women for Sobriety", "secular"),
+    "Recovery-Dharma": ("Recovery Dharma", "buddhist"),
+    "Celebrate-Recovery": ("Celebrate Recovery", "christian"),
+    "All-Recovery": ("All Recovery (any path)", "mixed"),
+}
+
+# Readable type slug -> Meeting Guide code (code4recovery/spec data/types.json).
+# Labels in English and Spanish come from meeting_guide_types.tsv.
+TYPES: dict[str, str] = {
+    "11th-step-meditation": "11",
+    "12-and-12": "12x12",
+    "secular": "A",
+    "as-bill-sees-it": "ABSI",
+    "concurrent-alateen": "AL",
+    "concurrent-al-anon": "AL-AN",
+    "asl": "ASL",
+    "big-book": "B",
+    "babysitting": "BA",
+    "beginners": "BE",
+    "bisexual": "BI",
+    "breakfast": "BRK",
+    "closed": "C",
+    "candlelight": "CAN",
+    "child-friendly": "CF",
+    "discussion": "D",
+    "digital-basket": "DB",
+    "dual-diagnosis": "DD",
+    "daily-reflections": "DR",
+    "fragrance-free": "FF",
+    "gay": "G",
+    "grapevine": "GR",
+    "birthday": "H",
+    "lesbian": "L",
+    "lgbtq": "LGBTQ",
+    "literature": "LIT",
+    "living-sober": "LS",
+    "men": "M",
+    "meditation": "MED",
+    "native-american": "N",
+    "non-binary": "NB",
+    "indigenous": "NDG",
+    "open": "O",
+    "outdoor": "OUT",
+    "professionals": "P",
+    "proof-of-attendance": "POA",
+    "people-of-color": "POC",
+    "seniors": "SEN",
+    "smoking": "SM",
+    "speaker": "SP",
+    "step-study": "ST",
+    "transgender": "T",
+    "location-closed": "TC",
+    "tradition-study": "TR",
+    "women": "W",
+    "wheelchair": "X",
+    "wheelchair-bathroom": "XB",
+    "cross-talk": "XT",
+    "young-people": "Y",
+}
+
+# Language slug -> Meeting Guide code. A group's ``language`` is one of these;
+# they are also valid in ``types``.
+LANGUAGES: dict[str, str] = {
+    "afrikaans": "AF",
+    "amharic": "AM",
+    "arabic": "AR",
+    "bulgarian": "BG",
+    "croatian": "HR",
+    "danish": "DA",
+    "dutch": "NL",
+    "english": "EN",
+    "finnish": "FI",
+    "french": "FR",
+    "georgian": "KA",
+    "german": "DE",
+    "greek": "EL",
+    "hebrew": "HE",
+    "hindi": "HI",
+    "hungarian": "HU",
+    "icelandic": "IS",
+    "italian": "ITA",
+    "japanese": "JA",
+    "korean": "KOR",
+    "lithuanian": "LT",
+    "malayalam": "ML",
+    "maltese": "MT",
+    "nepali": "NE",
+    "norwegian": "NO",
+    "persian": "FA",
+    "polish": "POL",
+    "portuguese": "POR",
+    "punjabi": "PUN",
+    "russian": "RUS",
+    "slovak": "SK",
+    "slovenian": "SL",
+    "spanish": "S",
+    "swedish": "SV",
+    "tagalog": "TL",
+    "thai": "TH",
+    "turkish": "TUR",
+    "ukrainian": "UK",
+}
+
+ALL_TYPES: dict[str, str] = {**TYPES, **LANGUAGES}
+
+TEXT = Field("text")
+SOURCE = Field("text", doc="where the facts came from: a web site, a printed list, a phone call")
+CHECKED = Field("date", doc="the day someone last confirmed the entry against its source")
+
+SECTIONS: dict[str, dict[str, Field]] = {
+    "catalogue": {
+        "catalogue": Field("int", required=True, doc="format version; always 1"),
+        "area": Field("text", required=True, doc="the area the catalogue covers"),
+        "timezone": Field("timezone", required=True, doc="IANA zone of every meeting time"),
+        "updated": Field("date", required=True, doc="the day the catalogue was last edited"),
+        "notes": TEXT,
+        "towns": Field("list", section="town", doc="town centres, for --near"),
+        "helplines": Field("list", section="helpline"),
+        "resources": Field("list", section="resource"),
+        "groups": Field("list", required=True, section="group"),
+    },
+    "town": {
+        "name": Field("text", required=True),
+        "county": TEXT,
+        "latitude": Field("latitude", required=True),
+        "longitude": Field("longitude", required=True),
+    },
+    "helpline": {
+        "name": Field("text", required=True),
+        "phone": Field("phone"),
+        "tty": Field("phone", doc="TTY number for deaf and hard-of-hearing callers"),
+        "text": Field("text", doc='how to text, e.g. "988" or "HOPENY to 467369"'),
+        "url": Field("url"),
+        "hours": TEXT,
+        "languages": Field("list", item="text"),
+        "notes": TEXT,
+        "source": SOURCE,
+        "checked": CHECKED,
+        "status": Field("choice", choices=STATUSES),
+    },
+    "resource": {
+        "id": Field("slug", required=True),
+        "name": Field("text", required=True),
+        "kind": Field("choice", required=True, choices=RESOURCE_KINDS),
+        "address": TEXT,
+        "town": TEXT,
+        "phone": Field("phone"),
+        "url": Field("url"),
+        "hours": TEXT,
+        "notes": TEXT,
+        "source": SOURCE,
+        "checked": CHECKED,
+        "status": Field("choice", choices=STATUSES),
+    },
+    "group": {
+        "id": Field("slug", required=True, doc="unique slug: lower-case letters, digits, hyphens"),
+        "name": Field("text", required=True),
+        "fellowship": Field("choice", required=True, choices=tuple(FELLOWSHIPS)),
+        "venue": TEXT,
+        "address": TEXT,
+        "town": TEXT,
+        "latitude": Field("latitude"),
+        "longitude": Field("longitude"),
+        "attendance": Field("choice", required=True, choices=ATTENDANCE),
+        "online": Field("section", section="online"),
+        "types": Field("list", item="type"),
+        "language": Field("choice", choices=tuple(LANGUAGES)),
+        "meetings": Field("list", required=True, section="meeting"),
+        "contact": Field("section", section="contact"),
+        "notes": TEXT,
+        "source": SOURCE,
+        "checked": CHECKED,
+        "status": Field("choice", choices=STATUSES),
+    },
+    "meeting": {
+        "day": Field("choice", required=True, choices=DAYS),
+        "time": Field("time", required=True, doc='start, "HH:MM" 24-hour, in quotes'),
+        "end": Field("time", doc='end, "HH:MM"; or give minutes'),
+        "minutes": Field("int", doc="length in minutes (1 to 720)"),
+        "types": Field("list", item="type"),
+        "notes": TEXT,
+    },
+    "online": {
+        "url": Field("url"),
+        "phone": Field("phone"),
+        "meeting_id": TEXT,
+        "passcode": TEXT,
+        "notes": TEXT,
+    },
+    "contact": {
+        "name": Field("first_name", doc="a first name and last initial only, e.g. Pat K."),
+        "phone": Field("phone"),
+        "email": Field("email"),
+        "url": Field("url"),
+    },
+}
+
+DAY_ALIASES: dict[str, str] = {day[:3]: day for day in DAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}

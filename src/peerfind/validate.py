@@ -1,0 +1,508 @@
+"""Check a composed catalogue against the schema and report every problem.
+
+``check`` walks the node tree once. It returns the catalogue as plain data
+(JSON-compatible: dates and times stay ISO strings) together with every
+problem found, each with the line and column it points at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from peerfind import schema
+from peerfind.problems import Problem
+from peerfind.schema import Field
+from peerfind.yamlio import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Mapping, Node, Scalar, Sequence
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+PHONE = re.compile(r"\+?[\d(][\d ().-]*\d")
+FIRST_NAME = re.compile(r"[A-Z][A-Za-z'’-]*(?: [A-Z]\.?)?")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LOOSE_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?", re.IGNORECASE)
+
+STALE_DAYS = 365
+MAX_MINUTES = 720
+
+Data = dict[str, Any]
+
+
+def describe(node: Node) -> str:
+    """How a value reads to someone who wrote it, for 'found ...'."""
+    if isinstance(node, Mapping):
+        return "a mapping (key: value lines)"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node.tag == NULL:
+        return "an empty value"
+    if node.tag == BOOL:
+        return f"the boolean {node.value}"
+    if node.tag in (INT, FLOAT):
+        return f"the number {node.value}"
+    if node.tag == TIMESTAMP:
+        return f"the date {node.value}"
+    return repr(node.value)
+
+
+def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
+    folded = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
+
+
+def _yaml_value(node: Scalar) -> Any:
+    """What PyYAML itself would load this scalar as (for explaining traps)."""
+    from yaml.constructor import SafeConstructor
+    from yaml.nodes import ScalarNode
+
+    try:
+        return SafeConstructor().construct_object(ScalarNode(node.tag, node.value))
+    except Exception:  # noqa: BLE001 - only used to word a message
+        return node.value
+
+
+def trap(node: Scalar, expected: str) -> str:
+    """Explain a YAML 1.1 surprise: an unquoted value that is not text."""
+    quoted = f'write it in quotes: "{node.value}"'
+    if node.tag == INT and ":" in node.value:
+        return (f"unquoted {node.value} is read by YAML 1.1 as the number "
+                f"{_yaml_value(node)} (base 60), not as {expected}; {quoted}")
+    if node.tag == INT and re.fullmatch(r"[-+]?0[0-7_]+", node.value):
+        return (f"unquoted {node.value} is read by YAML 1.1 as the octal number "
+                f"{_yaml_value(node)}, not as {expected}; {quoted}")
+    if node.tag == BOOL:
+        return (f"unquoted {node.value} is read by YAML 1.1 as the boolean "
+                f"{str(_yaml_value(node)).lower()}, not as {expected}; {quoted}")
+    if node.tag == TIMESTAMP:
+        return f"unquoted {node.value} is read by YAML as a date, not as {expected}; {quoted}"
+    return f"unquoted {node.value} is read by YAML as a number, not as {expected}; {quoted}"
+
+
+def suggest_time(value: str) -> str:
+    """A best guess at the HH:MM someone meant, or ''."""
+    match = LOOSE_TIME.fullmatch(value.strip())
+    if not match:
+        return ""
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").lower()
+    if half and not 1 <= hour <= 12:
+        return ""
+    if half == "p" and hour != 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return ""
+    return f"{hour:02d}:{minute:02d}"
+
+
+def slugify(value: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+
+
+class Checker:
+    """One walk over a catalogue's nodes, collecting problems as it goes."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.problems: list[Problem] = []
+        self.ids: dict[str, int] = {}
+
+    # -- reporting -------------------------------------------------------
+    def error(self, node: Node, where: list[str], message: str) -> None:
+        self.problems.append(Problem(node.line, node.col, message, " > ".join(where)))
+
+    def warn(self, node: Node, where: list[str], message: str) -> None:
+        self.problems.append(
+            Problem(node.line, node.col, message, " > ".join(where), severity="warning")
+        )
+
+    # -- the document ----------------------------------------------------
+    def catalogue(self, root: Node | None) -> Data | None:
+        if root is None:
+            self.problems.append(Problem(1, 1, "the file is empty; a catalogue starts with "
+                                         "'catalogue: 1' (see docs/catalogue.md)"))
+            return None
+        if not isinstance(root, Mapping):
+            fields = ", ".join(k for k, f in schema.SECTIONS["catalogue"].items() if f.required)
+            self.error(root, [], f"the top level is {describe(root)}; expected a mapping with "
+                       f"the keys {fields} (see docs/catalogue.md)")
+            return None
+        return self.section(root, "catalogue", [])
+
+    def section(self, node: Node, name: str, where: list[str]) -> Data | None:
+        spec = schema.SECTIONS[name]
+        if not isinstance(node, Mapping):
+            self.error(node, where, f"expected a mapping with the keys {', '.join(spec)}, "
+                       f"found {describe(node)}")
+            return None
+        out: Data = {}
+        given: dict[str, Node] = {}
+        for key, value in node.items:
+            field = spec.get(key.value)
+            if field is None:
+                self.error(key, where, f"unknown key '{key.value}'"
+                           f"{did_you_mean(key.value, tuple(spec))}; the keys here are "
+                           f"{', '.join(spec)}")
+                continue
+            given[key.value] = value
+            converted = self.convert(value, field, [*where, key.value])
+            if converted is not None:
+                out[key.value] = converted
+        for key, field in spec.items():
+            if field.required and key not in given:
+                hint = f" ({field.doc})" if field.doc else ""
+                self.error(node, where, f"missing required key '{key}'{hint}")
+        after = AFTER.get(name)
+        if after is not None:
+            after(self, out, given, node, where)
+        return out
+
+    # -- values ----------------------------------------------------------
+    def convert(self, node: Node, field: Field, where: list[str]) -> Any:
+        if field.kind == "section":
+            return self.section(node, field.section, where)
+        if field.kind == "list":
+            return self.sequence(node, field, where)
+        return CONVERTERS[field.kind](self, node, field, where)
+
+    def sequence(self, node: Node, field: Field, where: list[str]) -> list[Any] | None:
+        if not isinstance(node, Sequence):
+            self.error(node, where, f"expected a list (lines starting with '- '), "
+                       f"found {describe(node)}")
+            return None
+        out = []
+        *parent, key = where
+        for i, item in enumerate(node.items):
+            label = f"{key}[{i}]"
+            if isinstance(item, Mapping):
+                ident = item.get("id")
+                if isinstance(ident, Scalar) and ident.value:
+                    label += f" {ident.value}"
+            here = [*parent, label]
+            if field.section:
+                value = self.section(item, field.section, here)
+            else:
+                value = CONVERTERS[field.item](self, item, field, here)
+            if value is not None:
+                out.append(value)
+        return out
+
+    def text(self, node: Node, where: list[str], expected: str = "text") -> str | None:
+        if not isinstance(node, Scalar):
+            self.error(node, where, f"expected {expected}, found {describe(node)}")
+            return None
+        if node.tag == STR:
+            control = CONTROL.search(node.value)
+            if control:
+                self.error(node, where, f"contains the control character "
+                           f"U+{ord(control.group()):04X} (written as an escape); remove it")
+                return None
+            if not node.value.strip():
+                self.error(node, where, f"is blank; expected {expected}: fill it in or "
+                           "remove the key")
+                return None
+            return node.value.strip()
+        if node.tag == NULL:
+            self.error(node, where, f"is empty; expected {expected}: fill it in or remove "
+                       "the key")
+            return None
+        self.error(node, where, trap(node, expected))
+        return None
+
+    def convert_text(self, node: Node, field: Field, where: list[str]) -> str | None:
+        return self.text(node, where)
+
+    def convert_choice(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, f"a {where[-1]} name")
+        if value is None or value in field.choices:
+            return value
+        self.error(node, where, f"'{value}' is not a valid {where[-1]}; expected one "
+                   f"of {', '.join(field.choices)}{did_you_mean(value, field.choices)}")
+        return None
+
+    def convert_type(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "a meeting type such as open or discussion")
+        if value is None or value in schema.ALL_TYPES:
+            return value
+        by_code = {code.lower(): slug for slug, code in schema.ALL_TYPES.items()}
+        if value.lower() in by_code:
+            fix = f"write its name '{by_code[value.lower()]}' instead of the Meeting Guide code"
+        else:
+            fix = ("see the list of types in docs/catalogue.md"
+                   + did_you_mean(value, tuple(schema.ALL_TYPES)))
+        self.error(node, where, f"'{value}' is not a meeting type; {fix}")
+        return None
+
+    def convert_slug(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "an id of lower-case letters, digits and hyphens")
+        if value is None or SLUG.fullmatch(value):
+            return value
+        self.error(node, where, f"'{value}' is not a valid id; use lower-case letters, digits "
+                   f"and single hyphens, e.g. '{slugify(value) or 'beacon-aa'}'")
+        return None
+
+    def convert_time(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, 'a 24-hour time "HH:MM"')
+        if value is None or TIME.fullmatch(value):
+            return value
+        guess = suggest_time(value)
+        fix = f'; write "{guess}"' if guess else "; hours go from 00 to 23 and minutes from 00 to 59"
+        self.error(node, where, f"'{value}' is not a 24-hour time \"HH:MM\"{fix}")
+        return None
+
+    def convert_date(self, node: Node, field: Field, where: list[str]) -> str | None:
+        expected = "a date YYYY-MM-DD"
+        if not isinstance(node, Scalar) or node.tag not in (TIMESTAMP, STR):
+            if isinstance(node, Scalar) and node.tag == NULL:
+                self.error(node, where, f"is empty; expected {expected}: fill it in or remove "
+                           "the key")
+            else:
+                found = describe(node)
+                self.error(node, where, f"expected {expected}, found {found}")
+            return None
+        value = node.value.strip()
+        if not DATE.fullmatch(value):
+            self.error(node, where, f"'{value}' is not {expected}; write the day as e.g. "
+                       f"{self.today.isoformat()}")
+            return None
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            self.error(node, where, f"'{value}' is not a real date; check the month and day")
+            return None
+
+    def convert_int(self, node: Node, field: Field, where: list[str]) -> int | None:
+        if isinstance(node, Scalar) and node.tag == INT and re.fullmatch(r"[-+]?\d+", node.value):
+            return int(node.value)
+        hint = "; remove the quotes" if isinstance(node, Scalar) and node.tag == STR else ""
+        self.error(node, where, f"expected a whole number, found {describe(node)}{hint}")
+        return None
+
+    def convert_number(self, node: Node, field: Field, where: list[str]) -> float | None:
+        if isinstance(node, Scalar) and node.tag in (INT, FLOAT):
+            try:
+                return float(node.value)
+            except ValueError:
+                pass
+        hint = "; remove the quotes" if isinstance(node, Scalar) and node.tag == STR else ""
+        self.error(node, where, f"expected a number in decimal degrees, found {describe(node)}"
+                   f"{hint}")
+        return None
+
+    def convert_latitude(self, node: Node, field: Field, where: list[str]) -> float | None:
+        return self._degrees(node, field, where, 90)
+
+    def convert_longitude(self, node: Node, field: Field, where: list[str]) -> float | None:
+        return self._degrees(node, field, where, 180)
+
+    def _degrees(self, node: Node, field: Field, where: list[str], limit: int) -> float | None:
+        value = self.convert_number(node, field, where)
+        if value is None or -limit <= value <= limit:
+            return value
+        self.error(node, where, f"{value:g} is out of range; expected -{limit} to {limit} "
+                   "(decimal degrees; places west of Greenwich are negative)")
+        return None
+
+    def convert_url(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "a web address starting with https://")
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(
+            r"\s", value
+        ):
+            return value
+        fix = f"; write 'https://{value}'" if not parts.scheme and "." in value else ""
+        self.error(node, where, f"'{value}' is not a web address starting with https:// or "
+                   f"http://{fix}")
+        return None
+
+    def convert_email(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "an email address")
+        if value is None or EMAIL.fullmatch(value):
+            return value
+        self.error(node, where, f"'{value}' is not an email address like "
+                   "group@example.org")
+        return None
+
+    def convert_phone(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, 'a phone number such as "(845) 555-0100"')
+        if value is None:
+            return None
+        digits = re.sub(r"\D", "", value)
+        if PHONE.fullmatch(value) and (
+            len(digits) in (3, 10) or (len(digits) == 11 and digits[0] == "1")
+        ):
+            return value
+        self.error(node, where, f"'{value}' is not a phone number; expected 10 digits such "
+                   "as \"(845) 555-0100\", 1 and 10 digits, or a 3-digit line such as "
+                   "\"988\"; put extensions and words in notes")
+        return None
+
+    def convert_timezone(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "a time zone name such as America/New_York")
+        if value is None:
+            return None
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            names = sorted(zoneinfo.available_timezones())
+            self.error(node, where, f"'{value}' is not a time zone; expected an IANA name "
+                       f"such as America/New_York{did_you_mean(value, names)}")
+            return None
+        return value
+
+    def convert_first_name(self, node: Node, field: Field, where: list[str]) -> str | None:
+        value = self.text(node, where, "a first name and last initial")
+        if value is None or FIRST_NAME.fullmatch(value):
+            return value
+        self.error(node, where, f"'{value}' is not a first name and last initial; members "
+                   "stay anonymous, so write e.g. 'Pat K.' or give a group phone or email")
+        return None
+
+    # -- checks that need more than one field -----------------------------
+    def after_catalogue(self, out: Data, given: dict[str, Node], node: Mapping,
+                        where: list[str]) -> None:
+        version = out.get("catalogue")
+        if version is not None and version != schema.FORMAT_VERSION:
+            self.error(given["catalogue"], ["catalogue"], f"format version {version} is not "
+                       f"one this peerfind reads; expected {schema.FORMAT_VERSION}")
+
+    def after_entry(self, out: Data, given: dict[str, Node], node: Mapping,
+                    where: list[str]) -> None:
+        """Provenance, shared by help lines, resources and groups."""
+        if "source" not in given:
+            self.warn(node, where, "no source; add source: where these facts came from (a web "
+                      "site, a printed list, a phone call)")
+        checked = out.get("checked")
+        status = out.get("status")
+        if checked is not None:
+            day = dt.date.fromisoformat(checked)
+            if day > self.today:
+                self.error(given["checked"], [*where, "checked"], f"{checked} is in the future; "
+                           "checked is the day someone confirmed the entry: use today's date "
+                           "or earlier")
+            elif (self.today - day).days > STALE_DAYS:
+                self.warn(given["checked"], [*where, "checked"], f"{checked} is over a year "
+                          "ago; confirm the entry and update checked, or set status: "
+                          "unverified")
+        elif status == "active":
+            self.error(given["status"], [*where, "status"], "status active needs checked: the "
+                       "day someone confirmed it; add checked: YYYY-MM-DD, or set status: "
+                       "unverified")
+        if status is None and "status" not in given:
+            out["status"] = "active" if checked else "unverified"
+        ident = out.get("id")
+        if ident is not None:
+            first = self.ids.get(ident)
+            if first is not None:
+                self.error(given["id"], [*where, "id"], f"duplicate id '{ident}' (first at line "
+                           f"{first}); every group and resource needs its own id: rename one")
+            else:
+                self.ids[ident] = given["id"].line
+
+    def after_helpline(self, out: Data, given: dict[str, Node], node: Mapping,
+                       where: list[str]) -> None:
+        if not {"phone", "text", "url"} & set(given):
+            self.error(node, where, "a help line needs at least one of phone, text or url")
+        self.after_entry(out, given, node, where)
+
+    def after_group(self, out: Data, given: dict[str, Node], node: Mapping,
+                    where: list[str]) -> None:
+        self.after_entry(out, given, node, where)
+        attendance = out.get("attendance")
+        online = given.get("online")
+        joinable = not isinstance(online, Mapping) or bool(
+            {"url", "phone"} & {key.value for key, _ in online.items}
+        )
+        if attendance in ("online", "hybrid") and (online is None or not joinable):
+            article = "an" if attendance == "online" else "a"
+            self.error(given["attendance"], [*where, "attendance"], f"{article} {attendance} "
+                       "group needs online: with a url or phone so people can join; add e.g. "
+                       "online: {url: https://...}")
+        if attendance in ("in_person", "hybrid"):
+            if "town" not in given:
+                self.error(node, where, f"a group that meets in person needs town:; add the "
+                           "town it meets in")
+            if "address" not in given and out.get("status") != "closed":
+                self.warn(node, where, "no address; add address: so people can find the door")
+        if attendance == "in_person" and "online" in given:
+            self.warn(given["online"], [*where, "online"], "online details on an in-person "
+                      "group; set attendance: hybrid, or remove online")
+        if ("latitude" in given) != ("longitude" in given):
+            present = "latitude" if "latitude" in given else "longitude"
+            self.error(given[present], [*where, present], "latitude and longitude go together; "
+                       "give both or neither")
+        types = out.get("types", [])
+        if "open" in types and "closed" in types:
+            self.error(given["types"], [*where, "types"], "a group cannot be both open and "
+                       "closed; keep one")
+        meetings = given.get("meetings")
+        if isinstance(meetings, Sequence):
+            if not meetings.items:
+                self.error(meetings, [*where, "meetings"], "no meetings; add at least one, "
+                           'e.g. - {day: monday, time: "19:00"}')
+            seen: dict[tuple[str, str], int] = {}
+            for i, item in enumerate(meetings.items):
+                if not isinstance(item, Mapping):
+                    continue
+                day, time = item.get("day"), item.get("time")
+                if not (isinstance(day, Scalar) and isinstance(time, Scalar)):
+                    continue
+                slot = (day.value, time.value)
+                if slot in seen:
+                    self.error(item, [*where, f"meetings[{i}]"], f"meets twice on {day.value} "
+                               f"at {time.value} (also meetings[{seen[slot]}]); remove the "
+                               "duplicate")
+                else:
+                    seen[slot] = i
+
+    def after_meeting(self, out: Data, given: dict[str, Node], node: Mapping,
+                      where: list[str]) -> None:
+        if "end" in given and "minutes" in given:
+            self.error(given["minutes"], [*where, "minutes"], "give end or minutes, not both")
+            return
+        start, end, minutes = out.get("time"), out.get("end"), out.get("minutes")
+        if start and end and end <= start:
+            self.error(given["end"], [*where, "end"], f"end {end} is not after the start "
+                       f"{start}; for a meeting that runs past midnight give minutes instead")
+        if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+            self.error(given["minutes"], [*where, "minutes"], f"{minutes} minutes is out of "
+                       f"range; expected 1 to {MAX_MINUTES}")
+        if start and end and end > start:
+            out["minutes"] = _minutes(end) - _minutes(start)
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+Converter = Callable[[Checker, Node, Field, list[str]], Any]
+CONVERTERS: dict[str, Converter] = {
+    name.removeprefix("convert_"): getattr(Checker, name)
+    for name in dir(Checker)
+    if name.startswith("convert_")
+}
+AFTER: dict[str, Callable[..., None]] = {
+    "catalogue": Checker.after_catalogue,
+    "helpline": Checker.after_helpline,
+    "resource": Checker.after_entry,
+    "group": Checker.after_group,
+    "meeting": Checker.after_meeting,
+}
+
+
+def check(root: Node | None, today: dt.date) -> tuple[Data | None, list[Problem]]:
+    checker = Checker(today)
+    data = checker.catalogue(root)
+    return data, checker.problems
