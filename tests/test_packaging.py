@@ -1,0 +1,33 @@
+"""The wheel carries the bundled catalogue, and an installed peerfind finds it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+from tests.conftest import ROOT
+
+
+def test_wheel_ships_the_catalogue_and_finds_it_from_anywhere(tmp_path):
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = next(WheelBuilder(str(ROOT)).build(directory=str(tmp_path / "dist"),
+                                               versions=["standard"]))
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("peerfind/data/groups.yaml") == (ROOT / "data/groups.yaml").read_bytes()
+        archive.extractall(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PEERFIND_CATALOGUE"}
+    env["PYTHONPATH"] = str(tmp_path / "site")
+    result = subprocess.run(
+        [sys.executable, "-m", "peerfind", "validate"],
+        cwd=elsewhere, capture_output=True, text=True, env=env,
+    )
+    installed = tmp_path / "site" / "peerfind" / "data" / "groups.yaml"
+    assert result.stdout == (
+        f"{installed}: 2 groups, 5 meetings, 4 help lines, 12 resources - valid\n"
+    )
+    assert result.returncode == 0
