@@ -37,8 +37,54 @@ def test_catalogue_doc_lists_every_vocabulary_value():
 
 
 def test_every_meeting_guide_code_has_exactly_one_slug():
-    from importlib.resources import files
-
-    rows = files("peerfind").joinpath("meeting_guide_types.tsv").read_text("utf-8").splitlines()
-    codes = [row.split("\t")[0] for row in rows[1:]]
+    table = ROOT / "src" / "peerfind" / "meeting_guide_types.tsv"
+    codes = [row.split("\t")[0] for row in table.read_text("utf-8").splitlines()[1:]]
     assert sorted(schema.ALL_TYPES.values()) == sorted(codes)
+    assert schema.type_labels()["open"] == ("O", "Open", "Abierta")
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_names_every_command():
+    from peerfind.cli import app
+
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"`peerfind {name}" in README, name
+
+
+def test_readme_setup_commands_come_first():
+    blocks = re.findall(r"^    (python3 -m venv .*)$", README, re.MULTILINE)
+    assert blocks == [
+        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/peerfind tonight",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m "
+        "pytest",
+    ]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1] in ci
+
+
+EXAMPLES = re.findall(r"^    peerfind (.*)$", README, re.MULTILINE)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_readme_examples_run(example, run, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(ROOT)
+    result = run(*shlex.split(example))
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_json_doc_names_every_key():
+    from peerfind import records
+    from peerfind.catalogue import Source, load
+    from peerfind.search import Occurrence
+
+    doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    catalogue = load(Source(ROOT / "tests/fixtures/catalogue.yaml", "x"), dt.date(2026, 11, 27))
+    group = catalogue.groups[0]
+    keys = [*records.occurrence(Occurrence(group, group.meetings[0])), *records.group(group),
+            *records.resource(catalogue.resources[0]), *records.helpline(catalogue.helplines[0])]
+    assert [key for key in keys if f"`{key}`" not in doc] == []

@@ -242,4 +242,14 @@ SECTIONS: dict[str, dict[str, Field]] = {
     },
 }
 
-DAY_ALIASES: dict[str, str] = {day[:3]: day for day in DAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+
+def type_labels() -> dict[str, tuple[str, str, str]]:
+    """Type slug -> (Meeting Guide code, English label, Spanish label)."""
+    from importlib.resources import files
+
+    text = files("peerfind").joinpath("meeting_guide_types.tsv").read_text(encoding="utf-8")
+    by_code = {}
+    for row in text.splitlines()[1:]:
+        code, english, spanish = row.split("\t")
+        by_code[code] = (english, spanish)
+    return {slug: (code, *by_code[code]) for slug, code in ALL_TYPES.items()}

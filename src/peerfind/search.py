@@ -1,0 +1,449 @@
+"""Filters, and which meetings happen when, over a given "now".
+
+Everything here is pure: the catalogue and the current instant come in as
+arguments, so tests never patch the clock. Meeting times are wall-clock times
+in the catalogue's time zone; instants are compared in UTC, so daylight-saving
+changes come out right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from peerfind import schema
+from peerfind.models import Catalogue, Group, Meeting, Resource
+from peerfind.problems import PeerfindError, UsageError
+
+UTC = dt.timezone.utc
+DEFAULT_MINUTES = 60  # how long a meeting of unknown length counts as "in progress"
+MILES_PER_KM = 0.621371
+EARTH_RADIUS_KM = 6371.0
+
+# Start-time buckets for --time; night wraps past midnight.
+TIME_BUCKETS: dict[str, tuple[str, str]] = {
+    "morning": ("05:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "21:00"),
+    "night": ("21:00", "05:00"),
+}
+DAY_ALIASES: dict[str, str] = {day[:3]: day for day in schema.DAYS} | {
+    "tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",
+                    "hybrid": "hybrid"}
+ACCESSIBLE_TYPE = "wheelchair"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the user asked for, already checked against the catalogue."""
+
+    days: frozenset[int] | None = None
+    after: str | None = None
+    before: str | None = None
+    buckets: tuple[tuple[str, str], ...] = ()
+    fellowships: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    towns: frozenset[str] = frozenset()
+    attendance: str | None = None
+    accessible: bool = False
+    language: str | None = None
+    search: str | None = None
+    near: tuple[float, float] | None = None
+    within: float | None = None
+    verified_only: bool = False
+    include_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One meeting of one group, on a date where it is tied to one."""
+
+    group: Group
+    meeting: Meeting
+    date: dt.date | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    distance: float | None = None
+    in_progress: bool = False
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        merged = dict.fromkeys(self.group.types + self.meeting.types)
+        return tuple(merged)
+
+
+@dataclass(frozen=True, slots=True)
+class RawFilters:
+    """Filter options as typed on the command line, before checking."""
+
+    day: tuple[str, ...] = ()
+    after: str | None = None
+    before: str | None = None
+    time: tuple[str, ...] = ()
+    fellowship: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    town: tuple[str, ...] = ()
+    attendance: str | None = None
+    accessible: bool = False
+    language: str | None = None
+    search: str | None = None
+    near: str | None = None
+    within: float | None = None
+    verified_only: bool = False
+    include_closed: bool = False
+
+
+# -- parsing what the user typed ----------------------------------------------
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
+
+
+def _unknown(option: str, value: str, what: str, choices: list[str]) -> UsageError:
+    return UsageError(f"{option}: '{value}' is not a known {what}{_suggest(value, choices)}; "
+                      f"expected one of {', '.join(choices)}")
+
+
+def parse_clock(value: str, option: str) -> str:
+    """'7:30', '19:30', '7pm', '7:30 pm' -> '19:30' (HH:MM, 24-hour)."""
+    match = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?\s*", value, re.IGNORECASE)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        half = (match.group(3) or "")[:1].lower()
+        if half and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if half == "p" else 0)
+        elif half:
+            hour = 24  # '13pm' and '0am' are not times
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise UsageError(f"{option}: '{value}' is not a time; expected HH:MM such as 19:30, or "
+                     "7:30pm")
+
+
+def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None:
+    if not values:
+        return None
+    days: set[int] = set()
+    for raw in values:
+        value = raw.strip().casefold()
+        if value in schema.DAYS:
+            days.add(schema.DAYS.index(value))
+        elif value in DAY_ALIASES:
+            days.add(schema.DAYS.index(DAY_ALIASES[value]))
+        elif value == "today":
+            days.add(today.weekday())
+        elif value == "tomorrow":
+            days.add((today.weekday() + 1) % 7)
+        elif value == "weekdays":
+            days.update(range(5))
+        elif value == "weekend":
+            days.update((5, 6))
+        else:
+            raise UsageError(f"--day: '{raw}' is not a day{_suggest(value, list(schema.DAYS))}; "
+                             "expected monday..sunday, mon..sun, today, tomorrow, weekdays or "
+                             "weekend")
+    return frozenset(days)
+
+
+def parse_near(value: str, catalogue: Catalogue) -> tuple[float, float]:
+    towns = {town.name.casefold(): town for town in catalogue.towns}
+    town = towns.get(value.strip().casefold())
+    if town is not None:
+        return town.latitude, town.longitude
+    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", value)
+    if match:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return lat, lon
+    names = [town.name for town in catalogue.towns]
+    raise UsageError(f"--near: '{value}' is not a town of this catalogue or LAT,LON"
+                     f"{_suggest(value, names)}; expected one of {', '.join(names)}, or "
+                     "coordinates such as 41.70,-73.92")
+
+
+def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filters:
+    """Check every option against the catalogue; unknown values raise UsageError."""
+    fellowships = set()
+    by_name = {key.casefold(): key for key in schema.FELLOWSHIPS}
+    by_name |= {name.casefold(): key for key, (name, _) in schema.FELLOWSHIPS.items()}
+    for value in raw.fellowship:
+        key = by_name.get(value.strip().casefold())
+        if key is None:
+            raise _unknown("--fellowship", value, "fellowship", list(schema.FELLOWSHIPS))
+        fellowships.add(key)
+
+    types = {_type_slug(value, "--type") for value in raw.type}
+
+    known_towns = sorted({g.town for g in catalogue.groups if g.town}
+                         | {t.name for t in catalogue.towns})
+    towns_by_fold = {town.casefold(): town for town in known_towns}
+    towns = set()
+    for value in raw.town:
+        town = towns_by_fold.get(value.strip().casefold())
+        if town is None:
+            raise _unknown("--town", value, "town", known_towns)
+        towns.add(town)
+
+    attendance = None
+    if raw.attendance is not None:
+        attendance = ATTENDANCE_WORDS.get(raw.attendance.strip().casefold())
+        if attendance is None:
+            raise _unknown("--attendance", raw.attendance, "attendance",
+                           ["in-person", "online", "hybrid"])
+
+    language = None
+    if raw.language is not None:
+        language = _type_slug(raw.language, "--language")
+        if language not in schema.LANGUAGES:
+            raise _unknown("--language", raw.language, "language", list(schema.LANGUAGES))
+
+    buckets = []
+    for value in raw.time:
+        bucket = TIME_BUCKETS.get(value.strip().casefold())
+        if bucket is None:
+            raise _unknown("--time", value, "time of day", list(TIME_BUCKETS))
+        buckets.append(bucket)
+
+    if raw.within is not None and raw.near is None:
+        raise UsageError("--within: needs --near PLACE (a town or LAT,LON) to measure from")
+    if raw.within is not None and raw.within <= 0:
+        raise UsageError(f"--within: {raw.within:g} is not a distance; expected miles above 0")
+
+    return Filters(
+        days=parse_days(raw.day, today),
+        after=parse_clock(raw.after, "--after") if raw.after else None,
+        before=parse_clock(raw.before, "--before") if raw.before else None,
+        buckets=tuple(buckets),
+        fellowships=frozenset(fellowships),
+        types=frozenset(types),
+        towns=frozenset(towns),
+        attendance=attendance,
+        accessible=raw.accessible,
+        language=language,
+        search=fold(raw.search) if raw.search else None,
+        near=parse_near(raw.near, catalogue) if raw.near else None,
+        within=raw.within,
+        verified_only=raw.verified_only,
+        include_closed=raw.include_closed,
+    )
+
+
+def _type_slug(value: str, option: str) -> str:
+    """A type given as a slug ('open') or a Meeting Guide code ('O')."""
+    text = value.strip()
+    if text.casefold() in schema.ALL_TYPES:
+        return text.casefold()
+    for slug, code in schema.ALL_TYPES.items():
+        if code.casefold() == text.casefold():
+            return slug
+    raise _unknown(option, value, "meeting type (a name or Meeting Guide code)",
+                   sorted(schema.ALL_TYPES))
+
+
+# -- matching -------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for --search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)) * MILES_PER_KM
+
+
+def place_of(group: Group, catalogue: Catalogue) -> tuple[float, float] | None:
+    """The group's own coordinates, else its town's centre, else None."""
+    if group.latitude is not None and group.longitude is not None:
+        return group.latitude, group.longitude
+    if group.attendance == "online":
+        return None
+    for town in catalogue.towns:
+        if town.name.casefold() == group.town.casefold():
+            return town.latitude, town.longitude
+    return None
+
+
+def _in_bucket(time: str, bucket: tuple[str, str]) -> bool:
+    start, end = bucket
+    return start <= time < end if start < end else time >= start or time < end
+
+
+def group_matches(group: Group, filters: Filters) -> bool:
+    """The filters that depend on the group alone."""
+    if group.status == "closed" and not filters.include_closed:
+        return False
+    if filters.verified_only and group.status != "active":
+        return False
+    if filters.fellowships and group.fellowship not in filters.fellowships:
+        return False
+    if filters.towns and group.town not in filters.towns:
+        return False
+    if filters.attendance and group.attendance not in (filters.attendance, "hybrid"):
+        return False
+    if filters.language and not (
+        group.language == filters.language or filters.language in group.types
+    ):
+        return False
+    if filters.search:
+        haystack = " ".join((group.name, group.venue, group.address, group.town, group.notes,
+                             *(m.notes for m in group.meetings)))
+        if filters.search not in fold(haystack):
+            return False
+    return True
+
+
+def meeting_matches(group: Group, meeting: Meeting, filters: Filters) -> bool:
+    """The filters that depend on one meeting's day, time and types."""
+    if filters.days is not None and meeting.weekday not in filters.days:
+        return False
+    if filters.after and meeting.time < filters.after:
+        return False
+    if filters.before and meeting.time >= filters.before:
+        return False
+    if filters.buckets and not any(_in_bucket(meeting.time, b) for b in filters.buckets):
+        return False
+    types = set(group.types) | set(meeting.types) | {group.language}
+    if filters.accessible:
+        types_needed = filters.types | {ACCESSIBLE_TYPE}
+    else:
+        types_needed = filters.types
+    return types_needed <= types
+
+
+def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting, float | None]]:
+    """Every (group, meeting, distance) that passes the filters, in catalogue order."""
+    chosen = []
+    for group in catalogue.groups:
+        if not group_matches(group, filters):
+            continue
+        distance = None
+        if filters.near is not None:
+            place = place_of(group, catalogue)
+            distance = miles_between(filters.near, place) if place else None
+            if filters.within is not None and (distance is None or distance > filters.within):
+                continue
+        for meeting in group.meetings:
+            if meeting_matches(group, meeting, filters):
+                chosen.append((group, meeting, distance))
+    return chosen
+
+
+# -- time -------------------------------------------------------------------------
+
+
+def zone(catalogue: Catalogue) -> ZoneInfo:
+    return ZoneInfo(catalogue.timezone)
+
+
+def parse_at(value: str | None, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
+    """--at '2026-11-27T18:30', '2026-11-27 18:30' or '18:30' (today), in the catalogue's zone."""
+    local_now = now.astimezone(tz)
+    if value is None:
+        return local_now
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{1,2}(:\d{2})?\s*([ap]\.?m\.?)?", text, re.IGNORECASE):
+            clock = parse_clock(text, "--at")
+            return dt.datetime.combine(local_now.date(), dt.time.fromisoformat(clock), tz)
+        moment = dt.datetime.fromisoformat(text)
+    except (UsageError, ValueError):
+        raise UsageError(f"--at: '{value}' is not a date and time; expected "
+                         "YYYY-MM-DDTHH:MM such as 2026-11-27T18:30, or HH:MM for today") from None
+    if moment.tzinfo is not None:
+        return moment.astimezone(tz)
+    return moment.replace(tzinfo=tz)
+
+
+def occurrence_on(group: Group, meeting: Meeting, day: dt.date, tz: ZoneInfo,
+                  distance: float | None = None) -> Occurrence:
+    """The meeting on ``day``. A start the clock skips (spring forward) moves an hour on;
+    the end is the start plus the meeting's length in real time, or None if unknown."""
+    start = dt.datetime.combine(day, meeting.start, tz).astimezone(UTC).astimezone(tz)
+    end = None
+    if meeting.minutes is not None:
+        end = (start.astimezone(UTC) + dt.timedelta(minutes=meeting.minutes)).astimezone(tz)
+    return Occurrence(group, meeting, day, start, end, distance)
+
+
+def week(catalogue: Catalogue, filters: Filters, now: dt.datetime) -> list[Occurrence]:
+    """Each matching meeting once, on its date in the 7 days from today, by day and time."""
+    tz = zone(catalogue)
+    today = now.astimezone(tz).date()
+    found = []
+    for group, meeting, distance in select(catalogue, filters):
+        day = today + dt.timedelta(days=(meeting.weekday - today.weekday()) % 7)
+        found.append(occurrence_on(group, meeting, day, tz, distance))
+    return sorted(found, key=_order)
+
+
+def weekly(catalogue: Catalogue, filters: Filters) -> list[Occurrence]:
+    """Each matching meeting once, Monday to Sunday, not tied to dates."""
+    found = [Occurrence(group, meeting, distance=distance)
+             for group, meeting, distance in select(catalogue, filters)]
+    return sorted(found, key=lambda o: (o.meeting.weekday, o.meeting.time, o.group.name.casefold()))
+
+
+def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
+             limit: int | None = None, *, until_end_of_day: bool = False,
+             in_progress: bool = False) -> list[Occurrence]:
+    """Occurrences from now on, in time order: the next ``limit`` of them, or the
+    coming week's.
+
+    With ``in_progress`` a meeting that has started but not ended is included and
+    marked; with ``until_end_of_day`` only today's meetings count.
+    """
+    tz = zone(catalogue)
+    local_now = now.astimezone(tz)
+    now_utc = now.astimezone(UTC)
+    chosen = select(catalogue, filters)
+    if until_end_of_day:
+        days = 1
+    else:  # each chosen meeting happens weekly, so this many days always suffice
+        days = 7 * math.ceil((limit or 1) / max(len(chosen), 1)) + 1
+    found: list[Occurrence] = []
+    for offset in range(days if chosen else 0):
+        day = local_now.date() + dt.timedelta(days=offset)
+        for group, meeting, distance in chosen:
+            if meeting.weekday != day.weekday():
+                continue
+            occurrence = occurrence_on(group, meeting, day, tz, distance)
+            start = occurrence.start.astimezone(UTC)
+            end = start + dt.timedelta(minutes=meeting.minutes or DEFAULT_MINUTES)
+            if start >= now_utc:
+                found.append(occurrence)
+            elif in_progress and end > now_utc:
+                found.append(replace(occurrence, in_progress=True))
+        if limit is not None and len(found) >= limit:
+            break
+    found.sort(key=_order)
+    return found[:limit] if limit is not None else found
+
+
+def _order(occurrence: Occurrence) -> tuple[object, ...]:
+    start = occurrence.start.astimezone(UTC) if occurrence.start else None
+    return (start, occurrence.group.name.casefold(), occurrence.group.id)
+
+
+def find_entry(catalogue: Catalogue, ident: str) -> Group | Resource:
+    """The group or resource with this id, or an error with a did-you-mean."""
+    entries = (*catalogue.groups, *catalogue.resources)
+    for entry in entries:
+        if entry.id == ident:
+            return entry
+    raise PeerfindError(f"no group or resource has the id '{ident}'"
+                        f"{_suggest(ident, [entry.id for entry in entries])}; 'peerfind list' "
+                        "shows groups and 'peerfind resources' shows resources")

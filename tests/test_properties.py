@@ -1,0 +1,74 @@
+"""Property tests: whatever the catalogue and the moment, the day and time rules hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peerfind.models import Catalogue, Group, Meeting
+from peerfind.schema import DAYS
+from peerfind.search import RawFilters, parse_filters, upcoming, week
+
+ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Sydney", "UTC"]
+
+meetings = st.builds(
+    Meeting,
+    day=st.sampled_from(DAYS),
+    time=st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59)),
+    minutes=st.one_of(st.none(), st.integers(1, 720)),
+)
+groups = st.builds(
+    lambda i, ms: Group(id=f"g{i}", name=f"Fictional {i}", fellowship="AA",
+                        attendance="online", meetings=tuple(ms), status="active"),
+    st.integers(0, 10_000),
+    st.lists(meetings, min_size=1, max_size=6),
+)
+catalogues = st.builds(
+    lambda zone, gs: Catalogue(path="fictional.yaml", version=1, area="Nowhere (fictional)",
+                               timezone=zone, updated=dt.date(2026, 1, 1), groups=tuple(gs)),
+    st.sampled_from(ZONES),
+    st.lists(groups, max_size=8),
+)
+moments = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 12, 31),
+                       timezones=st.just(dt.timezone.utc))
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogues, moments, st.sampled_from(DAYS))
+def test_every_list_row_is_on_the_day_asked_for(catalogue, now, day):
+    local_today = now.astimezone(ZoneInfo(catalogue.timezone)).date()
+    filters = parse_filters(RawFilters(day=(day,)), catalogue, local_today)
+    for occurrence in week(catalogue, filters, now):
+        assert occurrence.meeting.day == day
+        assert occurrence.date.weekday() == DAYS.index(day)
+        assert 0 <= (occurrence.date - local_today).days < 7
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogues, moments)
+def test_every_tonight_row_is_today_and_not_over(catalogue, now):
+    zone = ZoneInfo(catalogue.timezone)
+    local_now = now.astimezone(zone)
+    filters = parse_filters(RawFilters(), catalogue, local_now.date())
+    found = upcoming(catalogue, filters, now, until_end_of_day=True, in_progress=True)
+    starts = [o.start for o in found]
+    assert starts == sorted(starts)
+    for occurrence in found:
+        assert occurrence.date == local_now.date()
+        minutes = occurrence.meeting.minutes or 60
+        assert occurrence.start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes) > now
+        assert occurrence.in_progress == (occurrence.start < now)
+
+
+@settings(max_examples=100, deadline=None)
+@given(catalogues, moments, st.integers(1, 20))
+def test_next_gives_the_earliest_starts_in_order(catalogue, now, count):
+    filters = parse_filters(RawFilters(), catalogue, now.date())
+    found = upcoming(catalogue, filters, now, count)
+    total = sum(len(g.meetings) for g in catalogue.groups)
+    assert len(found) == (count if total else 0)
+    assert all(o.start >= now for o in found)
+    assert [o.start for o in found] == sorted(o.start for o in found)

@@ -1,0 +1,228 @@
+"""Pure search: filters, time of day, daylight saving, and the week's order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from peerfind.catalogue import Source, load
+from peerfind.problems import UsageError
+from peerfind.search import (
+    RawFilters,
+    find_entry,
+    miles_between,
+    parse_at,
+    parse_clock,
+    parse_filters,
+    upcoming,
+    week,
+    weekly,
+)
+from tests.conftest import FIXTURES
+
+NY = ZoneInfo("America/New_York")
+CATALOGUE = load(Source(FIXTURES / "catalogue.yaml", "catalogue.yaml"), dt.date(2026, 11, 27))
+FRIDAY_EVENING = dt.datetime(2026, 11, 27, 18, 30, tzinfo=NY)
+
+
+def names(occurrences):
+    return [(o.group.id, o.meeting.day, o.meeting.time) for o in occurrences]
+
+
+def filters(**options):
+    return parse_filters(RawFilters(**options), CATALOGUE, FRIDAY_EVENING.date())
+
+
+def test_week_starts_today_and_leaves_out_closed_groups():
+    found = week(CATALOGUE, filters(), FRIDAY_EVENING)
+    assert [o.date.isoformat() for o in found][:3] == ["2026-11-27"] * 3
+    assert "old-thursday" not in {o.group.id for o in found}
+    assert len(found) == 12
+
+
+def test_include_closed():
+    found = week(CATALOGUE, filters(include_closed=True), FRIDAY_EVENING)
+    assert "old-thursday" in {o.group.id for o in found}
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"day": ("tue",)}, [("otherton-na", "tuesday", "18:30"), ("smart-online", "tuesday", "20:00")]),
+        ({"day": ("weekend",), "fellowship": ("na",)}, [
+            ("otherton-na", "saturday", "10:00"), ("night-owls", "saturday", "23:30"),
+            ("night-owls", "sunday", "01:30"), ("night-owls", "sunday", "02:30")]),
+        ({"time": ("morning",)}, [("smart-online", "friday", "07:00"),
+                                  ("otherton-na", "saturday", "10:00")]),
+        ({"time": ("night",)}, [("night-owls", "saturday", "23:30"),
+                                ("night-owls", "sunday", "01:30"),
+                                ("night-owls", "sunday", "02:30")]),
+        ({"after": "18:00", "before": "19:00", "day": ("friday", "tuesday")}, [
+            ("farborough-women", "friday", "18:00"), ("otherton-na", "tuesday", "18:30")]),
+        ({"type": ("O", "discussion")}, [("testville-monday-aa", "monday", "19:00"),
+                                         ("testville-monday-aa", "wednesday", "12:00")]),
+        ({"type": ("big-book",)}, [("testville-monday-aa", "wednesday", "12:00")]),
+        ({"accessible": True, "day": ("monday",)}, [("testville-monday-aa", "monday", "19:00")]),
+        ({"town": ("OTHERTON",)}, [("otherton-na", "saturday", "10:00"),
+                                   ("otherton-na", "tuesday", "18:30"),
+                                   ("hostile-names", "thursday", "19:00")]),
+        ({"attendance": "online"}, [("smart-online", "friday", "07:00"),
+                                    ("farborough-women", "friday", "18:00"),
+                                    ("smart-online", "tuesday", "20:00")]),
+        ({"attendance": "in-person", "day": ("friday",)}, [
+            ("farborough-women", "friday", "18:00"), ("paused-al-anon", "friday", "19:00")]),
+        ({"language": "S"}, [("hostile-names", "thursday", "19:00")]),
+        ({"search": "cafe"}, [("otherton-na", "saturday", "10:00"),
+                              ("otherton-na", "tuesday", "18:30")]),
+        ({"search": "CAFÉ CENTRAL"}, [("otherton-na", "saturday", "10:00"),
+                                      ("otherton-na", "tuesday", "18:30")]),
+        ({"verified_only": True, "fellowship": ("NA",)}, [
+            ("night-owls", "saturday", "23:30"), ("night-owls", "sunday", "01:30"),
+            ("night-owls", "sunday", "02:30")]),
+        ({"near": "Farborough", "within": 5}, [("farborough-women", "friday", "18:00")]),
+    ],
+)
+def test_filters(options, expected):
+    assert names(week(CATALOGUE, filters(**options), FRIDAY_EVENING)) == expected
+
+
+def test_near_uses_own_coordinates_else_town_centre():
+    found = week(CATALOGUE, filters(near="41.70,-73.92", day=("monday", "friday")),
+                 FRIDAY_EVENING)
+    distances = {o.group.id: o.distance for o in found}
+    assert distances["testville-monday-aa"] == 0
+    assert distances["smart-online"] is None
+    assert distances["farborough-women"] == pytest.approx(
+        miles_between((41.70, -73.92), (41.98, -73.87)))
+    assert 19 < distances["farborough-women"] < 20
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"day": ("tursday",)}, "--day: 'tursday' is not a day (did you mean 'thursday'?); "
+         "expected monday..sunday, mon..sun, today, tomorrow, weekdays or weekend"),
+        ({"fellowship": ("AAA",)}, "--fellowship: 'AAA' is not a known fellowship (did you "
+         "mean 'AA'?); expected one of AA, NA, CA, CMA, HA, MA, GA, OA, DRA, ACA, CoDA, "
+         "Al-Anon, Alateen, Nar-Anon, SMART, SMART-Family, LifeRing, WFS, Recovery-Dharma, "
+         "Celebrate-Recovery, All-Recovery"),
+        ({"town": ("Otherten",)}, "--town: 'Otherten' is not a known town (did you mean "
+         "'Otherton'?); expected one of Farborough, Otherton, Testville"),
+        ({"attendance": "zoom"}, "--attendance: 'zoom' is not a known attendance; expected "
+         "one of in-person, online, hybrid"),
+        ({"time": ("evenings",)}, "--time: 'evenings' is not a known time of day (did you "
+         "mean 'evening'?); expected one of morning, afternoon, evening, night"),
+        ({"after": "25:00"}, "--after: '25:00' is not a time; expected HH:MM such as 19:30, "
+         "or 7:30pm"),
+        ({"within": 5.0}, "--within: needs --near PLACE (a town or LAT,LON) to measure from"),
+        ({"near": "Narnia"}, "--near: 'Narnia' is not a town of this catalogue or LAT,LON; "
+         "expected one of Testville, Otherton, Farborough, or coordinates such as "
+         "41.70,-73.92"),
+        ({"language": "english-ish"}, "--language: 'english-ish' is not a known meeting type "
+         "(a name or Meeting Guide code) (did you mean 'english'?); expected one of "),
+    ],
+)
+def test_unknown_values_are_usage_errors(options, message):
+    with pytest.raises(UsageError) as caught:
+        filters(**options)
+    assert str(caught.value).startswith(message)
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("19:30", "19:30"), ("7:30", "07:30"), ("7pm", "19:00"), ("7:30 PM", "19:30"),
+     ("12am", "00:00"), ("12pm", "12:00"), ("0:05", "00:05")],
+)
+def test_parse_clock(text, expected):
+    assert parse_clock(text, "--after") == expected
+
+
+@pytest.mark.parametrize("text", ["13pm", "24:00", "7.30", "noon", ""])
+def test_parse_clock_refuses(text):
+    with pytest.raises(UsageError):
+        parse_clock(text, "--after")
+
+
+def test_parse_at_is_in_the_catalogue_zone():
+    now = dt.datetime(2026, 11, 27, 23, 30, tzinfo=dt.timezone.utc)  # 18:30 in New York
+    assert parse_at(None, NY, now) == dt.datetime(2026, 11, 27, 18, 30, tzinfo=NY)
+    assert parse_at("09:15", NY, now) == dt.datetime(2026, 11, 27, 9, 15, tzinfo=NY)
+    assert parse_at("2026-12-01T07:00", NY, now) == dt.datetime(2026, 12, 1, 7, tzinfo=NY)
+    late = dt.datetime(2026, 11, 28, 3, 0, tzinfo=dt.timezone.utc)  # still the 27th in NY
+    assert parse_at("20:00", NY, late).date() == dt.date(2026, 11, 27)
+    with pytest.raises(UsageError, match="--at: 'tonight' is not a date and time"):
+        parse_at("tonight", NY, now)
+
+
+def test_tonight_includes_meetings_in_progress():
+    found = upcoming(CATALOGUE, filters(), FRIDAY_EVENING, until_end_of_day=True,
+                     in_progress=True)
+    assert [(o.group.id, o.in_progress) for o in found] == [
+        ("farborough-women", True), ("paused-al-anon", False)]
+
+
+def test_next_crosses_into_next_week():
+    sunday_night = dt.datetime(2026, 11, 29, 22, 0, tzinfo=NY)
+    found = upcoming(CATALOGUE, filters(fellowship=("SMART",)), sunday_night, 3)
+    assert [(o.date.isoformat(), o.meeting.time) for o in found] == [
+        ("2026-12-01", "20:00"), ("2026-12-04", "07:00"), ("2026-12-08", "20:00")]
+
+
+def test_weekly_runs_monday_to_sunday():
+    found = weekly(CATALOGUE, filters())
+    assert found[0].meeting.day == "monday"
+    assert found[-1].meeting.day == "sunday"
+    assert all(o.date is None for o in found)
+
+
+# Daylight saving in New York, 2026: clocks go forward on Sunday 8 March at 2:00
+# (2:00-2:59 never happens) and back on Sunday 1 November at 2:00 (1:00-1:59 twice).
+
+
+def test_fall_back_sunday_meeting_in_progress_in_the_repeated_hour():
+    at = dt.datetime(2026, 11, 1, 1, 45, tzinfo=NY)  # first 1:45, still daylight time
+    found = upcoming(CATALOGUE, filters(fellowship=("NA",)), at, until_end_of_day=True,
+                     in_progress=True)
+    owl = found[0]
+    assert (owl.meeting.time, owl.in_progress) == ("01:30", True)
+    assert owl.start.utcoffset() == dt.timedelta(hours=-4)
+    # 60 real minutes after 1:30 daylight time is 1:30 standard time.
+    assert owl.end.utcoffset() == dt.timedelta(hours=-5)
+    assert f"{owl.end:%H:%M}" == "01:30"
+
+
+def test_fall_back_saturday_night_meeting_lasts_its_real_two_hours():
+    at = dt.datetime(2026, 10, 31, 23, 0, tzinfo=NY)
+    owl = upcoming(CATALOGUE, filters(fellowship=("NA",)), at, 1)[0]
+    assert owl.meeting.time == "23:30"
+    assert (owl.end - owl.start) == dt.timedelta(hours=2)
+    assert f"{owl.end:%H:%M}" == "01:30"  # 23:30 EDT + 2 h, before the 2:00 change
+    assert owl.end.utcoffset() == dt.timedelta(hours=-4)
+
+
+def test_spring_forward_meeting_in_the_skipped_hour_moves_an_hour_later():
+    at = dt.datetime(2026, 3, 8, 0, 0, tzinfo=NY)
+    found = upcoming(CATALOGUE, filters(fellowship=("NA",)), at, until_end_of_day=True)
+    times = [(o.meeting.time, f"{o.start:%H:%M}", o.start.utcoffset().total_seconds() / 3600)
+             for o in found]
+    assert times == [("01:30", "01:30", -5.0), ("02:30", "03:30", -4.0)]
+
+
+def test_spring_forward_meetings_at_three_fifteen():
+    at = dt.datetime(2026, 3, 8, 3, 15, tzinfo=NY)
+    found = upcoming(CATALOGUE, filters(fellowship=("NA",)), at, until_end_of_day=True,
+                     in_progress=True)
+    # 1:30 standard time plus 60 real minutes is 3:30 daylight time: still in progress.
+    assert [(o.meeting.time, o.in_progress) for o in found] == [("01:30", True),
+                                                                ("02:30", False)]
+
+
+def test_find_entry():
+    assert find_entry(CATALOGUE, "otherton-na").name == "Otherton Hope"
+    assert find_entry(CATALOGUE, "example-finder").kind == "directory"
+    with pytest.raises(Exception, match="no group or resource has the id 'otherton' "
+                       r"\(did you mean 'otherton-na'\?\)"):
+        find_entry(CATALOGUE, "otherton")
