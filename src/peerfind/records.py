@@ -1,0 +1,118 @@
+"""Plain JSON records for --json output; the keys are documented in docs/json.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peerfind.models import Group, Helpline, Resource
+from peerfind.schema import ALL_TYPES
+from peerfind.search import Occurrence
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def online(group: Group) -> dict[str, str] | None:
+    if group.online is None:
+        return None
+    o = group.online
+    return {"url": o.url, "phone": o.phone, "meeting_id": o.meeting_id,
+            "passcode": o.passcode, "notes": o.notes}
+
+
+def occurrence(o: Occurrence) -> dict[str, Any]:
+    g, m = o.group, o.meeting
+    return {
+        "id": g.id,
+        "name": g.name,
+        "fellowship": g.fellowship,
+        "day": m.day,
+        "date": _iso(o.date),
+        "time": m.time,
+        "end": m.end,
+        "minutes": m.minutes,
+        "starts_at": _iso(o.start),
+        "ends_at": _iso(o.end),
+        "town": g.town or None,
+        "venue": g.venue or None,
+        "address": g.address or None,
+        "attendance": g.attendance,
+        "online": online(g),
+        "types": list(o.types),
+        "type_codes": [ALL_TYPES[t] for t in o.types],
+        "language": g.language,
+        "notes": m.notes or None,
+        "status": g.status,
+        "checked": _iso(g.checked),
+        "source": g.source or None,
+        "distance_miles": round(o.distance, 1) if o.distance is not None else None,
+        "in_progress": o.in_progress,
+    }
+
+
+def group(g: Group) -> dict[str, Any]:
+    return {
+        "kind": "group",
+        "id": g.id,
+        "name": g.name,
+        "fellowship": g.fellowship,
+        "venue": g.venue or None,
+        "address": g.address or None,
+        "town": g.town or None,
+        "latitude": g.latitude,
+        "longitude": g.longitude,
+        "attendance": g.attendance,
+        "online": online(g),
+        "types": list(g.types),
+        "type_codes": [ALL_TYPES[t] for t in g.types],
+        "language": g.language,
+        "meetings": [
+            {"day": m.day, "time": m.time, "end": m.end, "minutes": m.minutes,
+             "types": list(m.types), "notes": m.notes or None}
+            for m in g.meetings
+        ],
+        "contact": (
+            {"name": g.contact.name, "phone": g.contact.phone, "email": g.contact.email,
+             "url": g.contact.url}
+            if g.contact else None
+        ),
+        "notes": g.notes or None,
+        "source": g.source or None,
+        "checked": _iso(g.checked),
+        "status": g.status,
+    }
+
+
+def resource(r: Resource) -> dict[str, Any]:
+    return {
+        "kind": "resource",
+        "id": r.id,
+        "name": r.name,
+        "resource_kind": r.kind,
+        "address": r.address or None,
+        "town": r.town or None,
+        "phone": r.phone or None,
+        "url": r.url or None,
+        "hours": r.hours or None,
+        "notes": r.notes or None,
+        "source": r.source or None,
+        "checked": _iso(r.checked),
+        "status": r.status,
+    }
+
+
+def helpline(h: Helpline) -> dict[str, Any]:
+    return {
+        "name": h.name,
+        "phone": h.phone or None,
+        "tty": h.tty or None,
+        "text": h.text or None,
+        "url": h.url or None,
+        "hours": h.hours or None,
+        "languages": list(h.languages),
+        "notes": h.notes or None,
+        "source": h.source or None,
+        "checked": _iso(h.checked),
+        "status": h.status,
+    }

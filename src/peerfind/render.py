@@ -1,0 +1,346 @@
+"""Rich renderables for the terminal. The only module that imports Rich.
+
+Catalogue text always goes in as ``Text`` built by ``safe``, never as markup:
+a group called "Circle [bold]" prints exactly that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Console, Group as Stack, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from peerfind import schema
+from peerfind.guide import CONFIRM, GUIDE
+from peerfind.models import Catalogue, Group, Helpline, Resource
+from peerfind.search import Occurrence
+
+# C0/C1 controls and the bidirectional overrides that can make text lie.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+NARROW = 72  # below this many columns the schedule prints one section per day
+
+STATUS_LABELS = {
+    "active": "",
+    "unverified": "unverified",
+    "temporarily-closed": "temporarily closed",
+    "closed": "closed",
+}
+STATUS_STYLE = {"unverified": "yellow", "temporarily-closed": "red", "closed": "red"}
+ATTENDANCE_LABELS = {"in_person": "in person", "online": "online", "hybrid": "in person and online"}
+
+
+def make_console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def safe(value: str, style: str = "") -> Text:
+    """Catalogue text as plain Text: control characters shown as escapes, no markup."""
+    cleaned = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    return Text(cleaned, style=style)
+
+
+def clock(hhmm: str) -> str:
+    """'19:05' -> '7:05 pm'."""
+    hour, minute = int(hhmm[:2]), int(hhmm[3:])
+    half = "am" if hour < 12 else "pm"
+    return f"{hour % 12 or 12}:{minute:02d} {half}"
+
+
+def time_range(start: str, end: str | None) -> str:
+    if end is None:
+        return clock(start)
+    first, last = clock(start), clock(end)
+    if first[-2:] == last[-2:]:
+        first = first[:-3]
+    return f"{first}–{last}"
+
+
+def occurrence_time(o: Occurrence) -> str:
+    """Start and end as the clock shows them on the day (daylight saving included)."""
+    if o.start is None:
+        return time_range(o.meeting.time, o.meeting.end)
+    return time_range(f"{o.start:%H:%M}", f"{o.end:%H:%M}" if o.end else None)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def short_date(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def where(group: Group) -> Text:
+    place = ", ".join(part for part in (group.venue, group.town) if part)
+    if group.attendance == "online":
+        return Text("online")
+    if group.attendance == "hybrid":
+        return Text.assemble(safe(place), " + online")
+    return safe(place or "place not known")
+
+
+def status_text(status: str, in_progress: bool = False) -> Text:
+    parts = []
+    if in_progress:
+        parts.append(Text("in progress", style="bold green"))
+    label = STATUS_LABELS[status]
+    if label:
+        parts.append(Text(label, style=STATUS_STYLE.get(status, "")))
+    return Text(", ").join(parts)
+
+
+def type_codes(types: Iterable[str]) -> str:
+    return " ".join(schema.ALL_TYPES[t] for t in types)
+
+
+def legend(occurrences: Sequence[Occurrence]) -> Text | None:
+    used = dict.fromkeys(t for o in occurrences for t in o.types)
+    if not used:
+        return None
+    labels = schema.type_labels()
+    pairs = [f"{labels[t][0]} {labels[t][1].lower()}" for t in sorted(used, key=schema.ALL_TYPES.get)]
+    return Text("Types: " + " · ".join(pairs), style="dim")
+
+
+def footer(catalogue: Catalogue) -> Text:
+    return Text(f"{CONFIRM} Catalogue updated {catalogue.updated.isoformat()} "
+                f"({catalogue.path}).", style="dim")
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
+                  header_style="bold")
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def meeting_cell(group: Group) -> Text:
+    """The group's name; on the next line its fellowship and where it meets."""
+    return Text.assemble(safe(group.name, "bold"), "\n", f"{group.fellowship} · ",
+                         where(group))
+
+
+def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
+                   distance: bool = False) -> Table:
+    """A row per occurrence. ``first`` picks the leading column: date, day or none."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                  expand=True)
+    if first != "none":
+        table.add_column("Day", no_wrap=True)
+    table.add_column("Time", no_wrap=True)
+    table.add_column("Meeting", overflow="fold", ratio=1)
+    if distance:
+        table.add_column("Miles", no_wrap=True, justify="right")
+    with_types = any(o.types for o in occurrences)
+    if with_types:
+        table.add_column("Types", overflow="fold", max_width=12)
+    table.add_column("Status", overflow="fold", min_width=10, max_width=11)
+    previous_day = None
+    for o in occurrences:
+        row: list[RenderableType] = []
+        if first == "date":
+            row.append(short_date(o.date) if o.date else o.meeting.day.title())
+        elif first == "day":
+            day = o.meeting.day.title()
+            if previous_day is not None and day != previous_day:
+                table.add_section()
+            row.append(day if day != previous_day else "")
+            previous_day = day
+        row += [occurrence_time(o), meeting_cell(o.group)]
+        if distance:
+            row.append(f"{o.distance:.1f}" if o.distance is not None else "–")
+        if with_types:
+            row.append(type_codes(o.types))
+        row.append(status_text(o.group.status, o.in_progress))
+        table.add_row(*row)
+    return table
+
+
+def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading: str,
+            first: str, distance: bool, empty: str) -> RenderableType:
+    """A heading, the table (or why there is none), the legend and the reminder."""
+    parts: list[RenderableType] = [Text(heading, style="bold")]
+    if occurrences:
+        parts.append(meetings_table(occurrences, first=first, distance=distance))
+        key = legend(occurrences)
+        if key is not None:
+            parts.append(key)
+    else:
+        parts.append(Text(empty))
+    parts.append(footer(catalogue))
+    return Stack(*parts)
+
+
+def schedule(occurrences: Sequence[Occurrence], catalogue: Catalogue, width: int,
+             *, heading: str, distance: bool, empty: str) -> RenderableType:
+    """The week, Monday to Sunday: one table, or one section per day when narrow."""
+    if width >= NARROW or not occurrences:
+        return listing(occurrences, catalogue, heading=heading, first="day", distance=distance,
+                       empty=empty)
+    parts: list[RenderableType] = [Text(heading, style="bold")]
+    for day in schema.DAYS:
+        today = [o for o in occurrences if o.meeting.day == day]
+        if today:
+            parts.append(Text(f"\n{day.title()}", style="bold underline"))
+            parts.append(meetings_table(today, first="none", distance=distance))
+    key = legend(occurrences)
+    if key is not None:
+        parts.append(key)
+    parts.append(footer(catalogue))
+    return Stack(*parts)
+
+
+def _details(rows: Iterable[tuple[str, RenderableType | str | None]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        if value:
+            grid.add_row(label, value)
+    return grid
+
+
+def _lines(*parts: Text | str) -> Text:
+    return Text("\n").join(safe(p) if isinstance(p, str) else p for p in parts if p)
+
+
+def checked_text(status: str, checked: dt.date | None) -> Text:
+    if status == "unverified" or checked is None:
+        return Text("not confirmed by anyone yet: check before going", style="yellow")
+    return Text(checked.isoformat())
+
+
+def group_panel(group: Group) -> Panel:
+    labels = schema.type_labels()
+    name, approach = schema.FELLOWSHIPS[group.fellowship]
+    meetings = []
+    for m in group.meetings:
+        line = Text(f"{m.day.title():<10} {time_range(m.time, m.end)}")
+        if m.types:
+            line.append(" (" + ", ".join(labels[t][1] for t in m.types) + ")")
+        if m.notes:
+            line.append("  ")
+            line.append_text(safe(m.notes))
+        meetings.append(line)
+    online = None
+    if group.online is not None:
+        o = group.online
+        online = _lines(
+            o.url,
+            f"phone {o.phone}" if o.phone else "",
+            f"meeting id {o.meeting_id}" if o.meeting_id else "",
+            f"passcode {o.passcode}" if o.passcode else "",
+            o.notes,
+        )
+    contact = None
+    if group.contact is not None:
+        c = group.contact
+        contact = _lines(c.name, c.phone, c.email, c.url)
+    status = STATUS_LABELS[group.status] or "active"
+    rows = [
+        ("Fellowship", f"{group.fellowship} ({name}, {approach})"),
+        ("Status", Text(status, style=STATUS_STYLE.get(group.status, ""))),
+        ("Attendance", ATTENDANCE_LABELS[group.attendance]),
+        ("Where", _lines(group.venue, group.address,
+                         "" if group.town in group.address else group.town)),
+        ("Online", online),
+        ("Meets", Text("\n").join(meetings)),
+        ("Types", ", ".join(f"{labels[t][1]} ({labels[t][0]})" for t in group.types)),
+        ("Language", group.language.title()),
+        ("Contact", contact),
+        ("Notes", safe(group.notes) if group.notes else None),
+        ("Source", safe(group.source) if group.source else Text("none given", style="yellow")),
+        ("Checked", checked_text(group.status, group.checked)),
+    ]
+    title = Text.assemble(safe(group.name, "bold"), f" ({group.id})")
+    return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
+
+
+def resource_panel(resource: Resource) -> Panel:
+    rows = [
+        ("Kind", resource.kind),
+        ("Status", STATUS_LABELS[resource.status] or "active"),
+        ("Where", _lines(resource.address,
+                         "" if resource.town in resource.address else resource.town)),
+        ("Phone", resource.phone),
+        ("Web", resource.url),
+        ("Hours", resource.hours),
+        ("Notes", safe(resource.notes) if resource.notes else None),
+        ("Source", safe(resource.source) if resource.source else None),
+        ("Checked", checked_text(resource.status, resource.checked)),
+    ]
+    title = Text.assemble(safe(resource.name, "bold"), f" ({resource.id})")
+    return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
+
+
+def _entry(title: Text, lines: Iterable[Text | str]) -> RenderableType:
+    """A bold first line, then indented detail lines: reads well at any width."""
+    body = Table.grid()
+    body.add_column(overflow="fold")
+    for line in lines:
+        if line:
+            body.add_row(safe(line) if isinstance(line, str) else line)
+    return Stack(title, Padding(body, (0, 0, 1, 2)))
+
+
+def _joined(*parts: str) -> Text:
+    return Text(" · ").join(safe(p) for p in parts if p)
+
+
+def helplines(lines: Sequence[Helpline], catalogue: Catalogue) -> RenderableType:
+    parts: list[RenderableType] = [
+        Text("If you are in danger or thinking of suicide, call or text 988 now.\n",
+             style="bold"),
+    ]
+    for h in lines:
+        title = Text.assemble(safe(h.name, "bold"), f"  {h.hours}" if h.hours else "")
+        if h.status != "active":
+            title.append_text(Text.assemble("  ", status_text(h.status)))
+        reach = _joined(
+            f"call {h.phone}" if h.phone else "",
+            f"text {h.text}" if h.text else "",
+            f"TTY {h.tty}" if h.tty else "",
+            h.url,
+        )
+        parts.append(_entry(title, [reach, h.notes]))
+    parts.append(footer(catalogue))
+    return Stack(*parts)
+
+
+def resources(entries: Sequence[Resource], catalogue: Catalogue) -> RenderableType:
+    if not entries:
+        return Stack(Text("No resources match."), footer(catalogue))
+    parts: list[RenderableType] = []
+    for r in entries:
+        title = Text.assemble(safe(r.name, "bold"), Text(f"  {r.kind} · {r.id}", style="dim"))
+        if r.status != "active":
+            title.append_text(Text.assemble("  ", status_text(r.status)))
+        place = r.address or r.town
+        parts.append(_entry(title, [_joined(place, r.phone, r.hours), r.url, r.notes]))
+    parts.append(Text("'peerfind show ID' gives the details of one.", style="dim"))
+    parts.append(footer(catalogue))
+    return Stack(*parts)
+
+
+def guide() -> RenderableType:
+    parts: list[RenderableType] = []
+    for heading, paragraphs in GUIDE:
+        parts.append(Text(heading, style="bold underline"))
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=3, justify="right")
+        bullets.add_column()
+        for paragraph in paragraphs:
+            bullets.add_row("•", paragraph)
+        parts.append(bullets)
+        parts.append(Text(""))
+    parts.append(Text("If you are in crisis, call or text 988 (24/7). 'peerfind helplines' "
+                      "lists more help lines.", style="bold"))
+    return Stack(*parts)
