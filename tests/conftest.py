@@ -36,3 +36,24 @@ def run():
         return runner.invoke(app, list(args), catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+EXPECTED = ROOT / "tests" / "expected"
+
+
+@pytest.fixture
+def expected():
+    """Exact expected output kept in tests/expected/NAME.
+
+    PEERFIND_UPDATE_EXPECTED=1 rewrites the files instead: review the diff before
+    committing it.
+    """
+    import os
+
+    def check(name: str, actual: str) -> None:
+        path = EXPECTED / name
+        if os.environ.get("PEERFIND_UPDATE_EXPECTED") == "1":
+            path.write_text(actual, encoding="utf-8")
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check

@@ -10,20 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import inspect
+import json
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from peerfind import __version__
+from peerfind import __version__, schema
 from peerfind.problems import CatalogueError, PeerfindError
+from peerfind.search import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, RawFilters
+
+if TYPE_CHECKING:
+    from peerfind.models import Catalogue
+    from peerfind.search import Filters
 
 app = typer.Typer(
     name="peerfind",
     help="Find recovery peer-support meetings (AA, NA, SMART Recovery and more) around "
     "Poughkeepsie and Dutchess County, New York.\n\nMeeting times change: call or check "
-    "before you go.",
+    "before you go. In crisis: call or text 988.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -146,5 +153,362 @@ def validate(
         raise typer.Exit(1)
 
 
+# -- options shared by the lookup commands ----------------------------------------
+
+CatalogueOption = Annotated[
+    str | None,
+    typer.Option("--catalogue", "-c", metavar="PATH", show_default=False,
+                 help="Catalogue file. Default: $PEERFIND_CATALOGUE, else the bundled one."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
+
+
+def _complete(words: list[str]) -> Callable[[str], list[str]]:
+    return lambda incomplete: [w for w in words if w.startswith(incomplete.casefold())]
+
+
+_DAY_WORDS = [*schema.DAYS, *DAY_ALIASES, "today", "tomorrow", "weekdays", "weekend"]
+_FILTERS: list[tuple[str, Any, Any]] = [
+    ("day", list[str] | None, typer.Option(
+        "--day", "-d", metavar="DAY", autocompletion=_complete(_DAY_WORDS),
+        help="monday..sunday, mon..sun, today, tomorrow, weekdays or weekend. Repeatable.")),
+    ("after", str | None, typer.Option(
+        "--after", metavar="HH:MM", help="Starting at or after this time.")),
+    ("before", str | None, typer.Option(
+        "--before", metavar="HH:MM", help="Starting before this time.")),
+    ("time", list[str] | None, typer.Option(
+        "--time", metavar="PART", autocompletion=_complete(list(TIME_BUCKETS)),
+        help="morning (5am-noon), afternoon (noon-5pm), evening (5-9pm) or night "
+             "(9pm-5am). Repeatable.")),
+    ("fellowship", list[str] | None, typer.Option(
+        "--fellowship", metavar="NAME",
+        autocompletion=_complete([f.casefold() for f in schema.FELLOWSHIPS]),
+        help="AA, NA, SMART, Al-Anon, ... (any case). Repeatable: any of them.")),
+    ("type", list[str] | None, typer.Option(
+        "--type", "-t", metavar="TYPE", autocompletion=_complete(list(schema.ALL_TYPES)),
+        help="open, closed, discussion, speaker, women, ... or a Meeting Guide code. "
+             "Repeatable: all of them.")),
+    ("town", list[str] | None, typer.Option(
+        "--town", metavar="TOWN", help="Town (any case). Repeatable: any of them.")),
+    ("attendance", str | None, typer.Option(
+        "--attendance", metavar="HOW", autocompletion=_complete(["in-person", "online", "hybrid"]),
+        help="in-person, online or hybrid. Hybrid meetings match in-person and online.")),
+    ("accessible", bool, typer.Option(
+        "--accessible", help="Wheelchair-accessible meetings only.")),
+    ("language", str | None, typer.Option(
+        "--language", metavar="LANGUAGE", autocompletion=_complete(list(schema.LANGUAGES)),
+        help="english, spanish, ... or a Meeting Guide code such as S.")),
+    ("search", str | None, typer.Option(
+        "--search", "-s", metavar="TEXT",
+        help="Text in the name, venue, address or notes (ignores case and accents).")),
+    ("near", str | None, typer.Option(
+        "--near", metavar="PLACE", help="A town of the area or LAT,LON: show distances.")),
+    ("within", float | None, typer.Option(
+        "--within", metavar="MILES", help="With --near: only meetings this close.")),
+    ("verified_only", bool, typer.Option(
+        "--verified-only", help="Only meetings someone has confirmed (not unverified).")),
+    ("include_closed", bool, typer.Option(
+        "--include-closed", help="Include groups marked closed.")),
+    ("at", str | None, typer.Option(
+        "--at", metavar="WHEN", help="Pretend it is this time: 2026-11-27T18:30, or 18:30 "
+        "for today (in the catalogue's time zone).")),
+]
+
+
+def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the shared filter options to a command; it receives them as ``raw`` and ``at``."""
+    names = [name for name, _, _ in _FILTERS]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {name: kwargs.pop(name) for name in names}
+        at = given.pop("at")
+        raw = RawFilters(**{
+            name: tuple(value or ()) if kind == list[str] | None else value
+            for (name, kind, _), value in zip(_FILTERS, given.values(), strict=False)
+        })
+        return command(*args, raw=raw, at=at, **kwargs)
+
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+           if p.name not in ("raw", "at")]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[kind, option],
+                          default=False if kind is bool else None)
+        for name, kind, option in _FILTERS
+    ]
+    wrapper.__signature__ = inspect.Signature(extra + own)  # type: ignore[attr-defined]
+    del wrapper.__wrapped__
+    return wrapper
+
+
+def _lookup(raw: RawFilters, at: str | None,
+            path: str | None) -> tuple[Catalogue, Filters, dt.datetime]:
+    from peerfind.catalogue import load, locate
+    from peerfind.search import parse_at, parse_filters, zone
+
+    catalogue = load(locate(path), dt.date.today())
+    now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
+    return catalogue, parse_filters(raw, catalogue, now.date()), now
+
+
+def _print_json(document: Any) -> None:
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _print(renderable: Any) -> None:
+    from peerfind.render import make_console
+
+    make_console().print(renderable)
+
+
+@app.command("list")
+@_errors
+@with_filters
+def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+          catalogue: CatalogueOption = None) -> None:
+    """List the week's meetings, from today, by day and time.
+
+    Examples:
+
+      peerfind list --town beacon
+
+      peerfind list --day weekend --fellowship NA --time morning
+
+      peerfind list --near Poughkeepsie --within 10 --json
+    """
+    from peerfind.search import week
+
+    cat, filters, now = _lookup(raw, at, catalogue)
+    found = week(cat, filters, now)
+    if json_out:
+        return _print_json(_records(found))
+    from peerfind import render
+
+    last = now.date() + dt.timedelta(days=6)
+    heading = f"{_count(found)}, {render.long_date(now.date())} to {render.long_date(last)}"
+    _print(render.listing(found, cat, heading=heading, first="date",
+                          distance=filters.near is not None,
+                          empty="No meetings match these filters. Try fewer filters, or "
+                                "'peerfind schedule' for the whole week."))
+
+
+@app.command()
+@_errors
+@with_filters
+def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+            catalogue: CatalogueOption = None) -> None:
+    """What's still on today, including meetings in progress.
+
+    Examples:
+
+      peerfind tonight
+
+      peerfind tonight --town poughkeepsie --attendance in-person
+
+      peerfind tonight --at 18:30
+    """
+    from peerfind.search import upcoming
+
+    cat, filters, now = _lookup(raw, at, catalogue)
+    found = upcoming(cat, filters, now, until_end_of_day=True, in_progress=True)
+    if json_out:
+        return _print_json(_records(found))
+    from peerfind import render
+
+    heading = (f"Still to come today, {render.long_date(now.date())}, from "
+               f"{render.clock(f'{now:%H:%M}')} ({cat.timezone} time)")
+    distance = filters.near is not None
+    if found:
+        return _print(render.listing(found, cat, heading=heading, first="none",
+                                     distance=distance, empty=""))
+    later = upcoming(cat, filters, now, 3)
+    heading = (f"No more meetings today ({render.long_date(now.date())}) that match after "
+               f"{render.clock(f'{now:%H:%M}')}. The next ones:")
+    _print(render.listing(later, cat, heading=heading,
+                          first="date", distance=distance,
+                          empty="No upcoming meetings match these filters either."))
+
+
+@app.command("next")
+@_errors
+@with_filters
+def next_(raw: RawFilters, at: str | None,
+          count: Annotated[int, typer.Option("--count", "-n", min=1, max=500,
+                                             help="How many meetings.")] = 5,
+          json_out: JsonOption = False, catalogue: CatalogueOption = None) -> None:
+    """The next meetings to start, from now into next week.
+
+    Examples:
+
+      peerfind next
+
+      peerfind next -n 10 --fellowship SMART --attendance online
+    """
+    from peerfind.search import upcoming
+
+    cat, filters, now = _lookup(raw, at, catalogue)
+    found = upcoming(cat, filters, now, count)
+    if json_out:
+        return _print_json(_records(found))
+    from peerfind import render
+
+    heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
+               f"{render.clock(f'{now:%H:%M}')}")
+    _print(render.listing(found, cat, heading=heading, first="date",
+                          distance=filters.near is not None,
+                          empty="No upcoming meetings match these filters."))
+
+
+@app.command()
+@_errors
+@with_filters
+def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+             catalogue: CatalogueOption = None) -> None:
+    """The weekly schedule, Monday to Sunday.
+
+    Examples:
+
+      peerfind schedule --town beacon
+
+      peerfind schedule --fellowship AA --fellowship NA --json
+    """
+    from peerfind.search import weekly
+
+    cat, filters, _ = _lookup(raw, at, catalogue)
+    found = weekly(cat, filters)
+    if json_out:
+        return _print_json(_records(found))
+    from peerfind import render
+
+    console = render.make_console()
+    console.print(render.schedule(found, cat, console.width,
+                                  heading=f"Weekly schedule · {cat.area}",
+                                  distance=filters.near is not None,
+                                  empty="No meetings match these filters."))
+
+
+@app.command()
+@_errors
+def show(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="A group or resource id.")],
+    json_out: JsonOption = False,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Everything about one group or resource.
+
+    Examples:
+
+      peerfind show beacon-st-lukes-aa
+
+      peerfind show dutchess-stabilization-center --json
+    """
+    from peerfind import records
+    from peerfind.catalogue import load, locate
+    from peerfind.models import Group
+    from peerfind.search import find_entry
+
+    cat = load(locate(catalogue), dt.date.today())
+    entry = find_entry(cat, ident)
+    is_group = isinstance(entry, Group)
+    if json_out:
+        return _print_json(records.group(entry) if is_group else records.resource(entry))
+    from peerfind import render
+    from rich.console import Group as Stack
+
+    panel = render.group_panel(entry) if is_group else render.resource_panel(entry)
+    _print(Stack(panel, render.footer(cat)))
+
+
+@app.command()
+@_errors
+def helplines(json_out: JsonOption = False, catalogue: CatalogueOption = None) -> None:
+    """Crisis and help lines.
+
+    Example:
+
+      peerfind helplines
+    """
+    from peerfind import records
+    from peerfind.catalogue import load, locate
+
+    cat = load(locate(catalogue), dt.date.today())
+    if json_out:
+        return _print_json([records.helpline(h) for h in cat.helplines])
+    from peerfind import render
+
+    _print(render.helplines(cat.helplines, cat))
+
+
+@app.command()
+@_errors
+def resources(
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", metavar="KIND", autocompletion=_complete(list(schema.RESOURCE_KINDS)),
+        help="crisis, treatment, hospital, community or directory. Repeatable.")] = None,
+    town: Annotated[str | None, typer.Option("--town", metavar="TOWN",
+                                             help="Only this town (any case).")] = None,
+    json_out: JsonOption = False,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Local resources: crisis centres, hospitals, community groups, meeting finders.
+
+    Examples:
+
+      peerfind resources --kind crisis
+
+      peerfind resources --kind directory
+    """
+    from peerfind import records
+    from peerfind.catalogue import load, locate
+    from peerfind.problems import UsageError
+
+    cat = load(locate(catalogue), dt.date.today())
+    kinds = {k.casefold() for k in kind or ()}
+    unknown = kinds - set(schema.RESOURCE_KINDS)
+    if unknown:
+        raise UsageError(f"--kind: '{sorted(unknown)[0]}' is not a resource kind; expected one "
+                         f"of {', '.join(schema.RESOURCE_KINDS)}")
+    chosen = [r for r in cat.resources
+              if (not kinds or r.kind in kinds)
+              and (town is None or r.town.casefold() == town.strip().casefold())]
+    if json_out:
+        return _print_json([records.resource(r) for r in chosen])
+    from peerfind import render
+
+    _print(render.resources(chosen, cat))
+
+
+@app.command()
+@_errors
+def guide() -> None:
+    """What to expect at a first meeting: cost, listening, 12-step and SMART.
+
+    Example:
+
+      peerfind guide
+    """
+    from peerfind import render
+
+    _print(render.guide())
+
+
+def _records(found: list[Any]) -> list[dict[str, Any]]:
+    from peerfind import records
+
+    return [records.occurrence(o) for o in found]
+
+
+def _count(found: list[Any]) -> str:
+    from peerfind.problems import plural
+
+    return plural(len(found), "meeting")
+
+
 def main() -> None:
-    app(prog_name="peerfind")
+    try:
+        app(prog_name="peerfind")
+    except Exception as error:  # noqa: BLE001 - the last guard against a traceback
+        _stderr(f"peerfind: internal error: {type(error).__name__}: {error}")
+        _stderr("peerfind: this is a bug; please report it with the command you ran")
+        sys.exit(70)

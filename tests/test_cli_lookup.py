@@ -1,0 +1,172 @@
+"""The lookup commands on the fictional fixture catalogue, with exact output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+CATALOGUE = "tests/fixtures/catalogue.yaml"  # relative to ROOT, the working directory
+AT = "2026-11-27T18:30"  # a Friday evening
+
+
+@pytest.fixture(autouse=True)
+def fixture_catalogue(monkeypatch):
+    monkeypatch.setenv("PEERFIND_CATALOGUE", CATALOGUE)
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("list.txt", ["list", "--at", AT]),
+        ("list-near.txt", ["list", "--at", AT, "--near", "Testville", "--within", "15"]),
+        ("tonight.txt", ["tonight", "--at", AT]),
+        ("tonight-none-left.txt", ["tonight", "--at", "2026-11-27T21:00", "--town", "testville"]),
+        ("next.txt", ["next", "-n", "3", "--at", AT]),
+        ("schedule-100.txt", ["schedule", "--include-closed"]),
+        ("show-group.txt", ["show", "testville-monday-aa"]),
+        ("show-hostile.txt", ["show", "hostile-names"]),
+        ("show-resource.txt", ["show", "example-crisis-centre"]),
+        ("helplines.txt", ["helplines"]),
+        ("resources.txt", ["resources"]),
+        ("guide.txt", ["guide"]),
+    ],
+)
+def test_exact_output(name, args, run, expected):
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    expected(name, result.stdout)
+
+
+def test_schedule_at_80_columns_is_one_table(run, expected, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    expected("schedule-80.txt", run("schedule").stdout)
+
+
+def test_schedule_when_narrow_has_a_section_per_day(run, expected, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    expected("schedule-60.txt", run("schedule", "--day", "weekend").stdout)
+
+
+def test_catalogue_text_is_never_markup(run):
+    out = run("list", "--at", AT, "--search", "circle").stdout
+    assert "Circle [bold]red[/bold] <b>x</b> \\e[31m" in out
+    assert "<script>alert(1)</script>" in out
+    assert "\x1b" not in out
+
+
+def test_every_listing_says_to_confirm(run):
+    for args in (["list"], ["tonight"], ["next"], ["schedule"], ["helplines"], ["resources"],
+                 ["show", "otherton-na"], ["list", "--town", "otherton", "--day", "monday"]):
+        out = run(*args, "--at", AT) if args[0] in ("list", "tonight", "next") else run(*args)
+        assert "Meeting times change: call or check before you go." in out.stdout, args
+        assert "Catalogue updated 2026-11-01" in out.stdout, args
+
+
+def test_unverified_status_shows_on_every_row(run):
+    lines = run("list", "--at", AT, "--fellowship", "na", "--town", "otherton").stdout
+    rows = [line for line in lines.splitlines() if "Otherton Hope" in line]
+    assert len(rows) == 2
+    assert all(row.rstrip().endswith("unverified") for row in rows)
+
+
+def test_no_match(run):
+    result = run("list", "--at", AT, "--day", "monday", "--fellowship", "SMART")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == (
+        "No meetings match these filters. Try fewer filters, or 'peerfind schedule' for the "
+        "whole week."
+    )
+
+
+@pytest.mark.parametrize("command", ["list", "tonight", "next", "schedule"])
+def test_json_no_match_is_an_empty_list(command, run):
+    result = run(command, "--at", AT, "--fellowship", "OA", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_json_records(run):
+    records = json.loads(run("next", "-n", "1", "--at", AT, "--json").stdout)
+    assert records == [{
+        "id": "paused-al-anon",
+        "name": "Paused Family Group",
+        "fellowship": "Al-Anon",
+        "day": "friday",
+        "date": "2026-11-27",
+        "time": "19:00",
+        "end": "20:00",
+        "minutes": 60,
+        "starts_at": "2026-11-27T19:00:00-05:00",
+        "ends_at": "2026-11-27T20:00:00-05:00",
+        "town": "Testville",
+        "venue": "Community Room",
+        "address": "7 Example Street, Testville",
+        "attendance": "in_person",
+        "online": None,
+        "types": [],
+        "type_codes": [],
+        "language": "english",
+        "notes": None,
+        "status": "temporarily-closed",
+        "checked": "2026-10-01",
+        "source": "invented for tests",
+        "distance_miles": None,
+        "in_progress": False,
+    }]
+
+
+def test_schedule_json_has_no_dates(run):
+    records = json.loads(run("schedule", "--json", "--day", "monday").stdout)
+    assert [(r["id"], r["day"], r["date"], r["starts_at"]) for r in records] == [
+        ("testville-monday-aa", "monday", None, None)]
+
+
+def test_show_json(run):
+    record = json.loads(run("show", "smart-online", "--json").stdout)
+    assert record["kind"] == "group"
+    assert record["online"]["url"] == "https://example.org/smart"
+    assert record["meetings"][0] == {"day": "tuesday", "time": "20:00", "end": "21:30",
+                                     "minutes": 90, "types": [], "notes": None}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["list", "--day", "tursday"], 2, "peerfind: error: --day: 'tursday' is not a day (did "
+         "you mean 'thursday'?); expected monday..sunday, mon..sun, today, tomorrow, weekdays "
+         "or weekend\n"),
+        (["tonight", "--at", "25:99"], 2, "peerfind: error: --at: '25:99' is not a date and "
+         "time; expected YYYY-MM-DDTHH:MM such as 2026-11-27T18:30, or HH:MM for today\n"),
+        (["show", "otherton"], 1, "peerfind: error: no group or resource has the id "
+         "'otherton' (did you mean 'otherton-na'?); 'peerfind list' shows groups and "
+         "'peerfind resources' shows resources\n"),
+        (["resources", "--kind", "shelter"], 2, "peerfind: error: --kind: 'shelter' is not a "
+         "resource kind; expected one of crisis, treatment, hospital, community, directory\n"),
+        (["list", "--catalogue", "tests"], 1, "tests: error: is a directory, not a catalogue "
+         "file; give the path of a .yaml file such as data/groups.yaml\n"),
+        (["list", "--catalogue", "tests/catalogues/invalid/header.yaml"], 1,
+         "tests/catalogues/invalid/header.yaml:2:12: error: catalogue: format version 2 is "
+         "not one this peerfind reads; expected 1\n"
+         "tests/catalogues/invalid/header.yaml:4:11: error: timezone: 'America/NewYork' is "
+         "not a time zone; expected an IANA name such as America/New_York (did you mean "
+         "'America/New_York'?)\n"
+         "tests/catalogues/invalid/header.yaml:5:10: error: updated: '2026-02-30' is not a "
+         "real date; check the month and day\n"
+         "peerfind: the catalogue has errors; run 'peerfind validate "
+         "tests/catalogues/invalid/header.yaml' to see them all\n"),
+    ],
+)
+def test_bad_input_is_one_clear_message(args, code, message, run):
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (code, "", message)
+
+
+def test_commands_use_the_bundled_catalogue_by_default(run, monkeypatch):
+    monkeypatch.delenv("PEERFIND_CATALOGUE")
+    out = run("list", "--at", AT, "--include-closed").stdout
+    assert "AA at St. Luke's Episcopal Church" in out
+    assert "(data/groups.yaml)" in out
