@@ -229,7 +229,8 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
         })
         return command(*args, raw=raw, at=at, **kwargs)
 
-    own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+           for p in inspect.signature(command, eval_str=True).parameters.values()
            if p.name not in ("raw", "at")]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
