@@ -324,7 +324,8 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
         return _print(render.listing(found, cat, heading=heading, first="none",
                                      distance=distance, empty=""))
     later = upcoming(cat, filters, now, 3)
-    heading = (f"No more meetings today ({render.long_date(now.date())}) that match after "
+    matching = "" if raw == RawFilters() else " that match"
+    heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
                f"{render.clock(f'{now:%H:%M}')}. The next ones:")
     _print(render.listing(later, cat, heading=heading,
                           first="date", distance=distance,

@@ -110,8 +110,11 @@ def legend(occurrences: Sequence[Occurrence]) -> Text | None:
 
 
 def footer(catalogue: Catalogue) -> Text:
-    return Text(f"{CONFIRM} Catalogue updated {catalogue.updated.isoformat()} "
+    text = Text(f"{CONFIRM} Catalogue updated {catalogue.updated.isoformat()} "
                 f"({catalogue.path}).", style="dim")
+    if any(r.kind == "directory" for r in catalogue.resources):
+        text.append("\nCurrent meeting lists: peerfind resources --kind directory.")
+    return text
 
 
 def _table(*columns: str) -> Table:
