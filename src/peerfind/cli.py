@@ -495,6 +495,69 @@ def guide() -> None:
     _print(render.guide())
 
 
+class HandoutFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
+class Language(str, enum.Enum):
+    en = "en"
+    es = "es"
+
+
+@app.command()
+@_errors
+@with_filters
+def handout(
+    raw: RawFilters,
+    at: str | None,
+    output_format: Annotated[HandoutFormat, typer.Option(
+        "--format", "-f", help="text and markdown print to the screen unless -o; html and "
+        "pdf write a file.")] = HandoutFormat.text,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="PATH", show_default=False,
+        help="Write here. Default for html and pdf: peerfind-handout-DATE.html or .pdf "
+             "in the current folder.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT",
+                                              help="Heading of the page.")] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of the fixed text: en "
+                                           "or es.")] = Language.en,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """A printable page for someone leaving treatment: the week's meetings, help lines,
+    what to expect, and where current lists are kept.
+
+    Examples:
+
+      peerfind handout --town beacon --format pdf
+
+      peerfind handout --format html -o handout.html --lang es
+
+      peerfind handout --attendance online | lpr
+    """
+    from pathlib import Path
+
+    from peerfind import handout as page
+
+    cat, filters, now = _lookup(raw, at, catalogue)
+    content = page.build(cat, filters, now.date(), lang.value, title)
+    kind = output_format.value
+    if kind in ("text", "markdown"):
+        text = page.to_text(content) if kind == "text" else page.to_markdown(content)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        data = text.encode("utf-8")
+    else:
+        html = page.to_html(content)
+        data = html.encode("utf-8") if kind == "html" else page.to_pdf(html)
+    path = Path(output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
+    page.write_atomic(path, data)
+    typer.echo(str(path))
+
+
 def _records(found: list[Any]) -> list[dict[str, Any]]:
     from peerfind import records
 

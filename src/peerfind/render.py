@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from peerfind import schema
-from peerfind.guide import CONFIRM, GUIDE
+from peerfind.i18n import clock, guide as guide_sections, strings, time_range
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.search import Occurrence
 
@@ -44,22 +44,6 @@ def safe(value: str, style: str = "") -> Text:
     """Catalogue text as plain Text: control characters shown as escapes, no markup."""
     cleaned = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
     return Text(cleaned, style=style)
-
-
-def clock(hhmm: str) -> str:
-    """'19:05' -> '7:05 pm'."""
-    hour, minute = int(hhmm[:2]), int(hhmm[3:])
-    half = "am" if hour < 12 else "pm"
-    return f"{hour % 12 or 12}:{minute:02d} {half}"
-
-
-def time_range(start: str, end: str | None) -> str:
-    if end is None:
-        return clock(start)
-    first, last = clock(start), clock(end)
-    if first[-2:] == last[-2:]:
-        first = first[:-3]
-    return f"{first}–{last}"
 
 
 def occurrence_time(o: Occurrence) -> str:
@@ -110,7 +94,7 @@ def legend(occurrences: Sequence[Occurrence]) -> Text | None:
 
 
 def footer(catalogue: Catalogue) -> Text:
-    text = Text(f"{CONFIRM} Catalogue updated {catalogue.updated.isoformat()} "
+    text = Text(f"{strings()['confirm']} Catalogue updated {catalogue.updated.isoformat()} "
                 f"({catalogue.path}).", style="dim")
     if any(r.kind == "directory" for r in catalogue.resources):
         text.append("\nCurrent meeting lists: peerfind resources --kind directory.")
@@ -335,7 +319,7 @@ def resources(entries: Sequence[Resource], catalogue: Catalogue) -> RenderableTy
 
 def guide() -> RenderableType:
     parts: list[RenderableType] = []
-    for heading, paragraphs in GUIDE:
+    for heading, paragraphs in guide_sections():
         parts.append(Text(heading, style="bold underline"))
         bullets = Table.grid(padding=(0, 1))
         bullets.add_column(width=3, justify="right")

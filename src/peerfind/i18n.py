@@ -1,0 +1,63 @@
+"""Fixed text in English and Spanish, from the table in strings.tsv.
+
+The table (columns: key, en, es) holds every heading, label, day and month name
+and the newcomer guide, so a translator edits one file. The guide is written
+from the facts in the project's sources (shared/data/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from importlib.resources import files
+
+LANGUAGES = ("en", "es")
+
+
+@functools.cache
+def strings(lang: str = "en") -> dict[str, str]:
+    """Every fixed string in one language."""
+    rows = files("peerfind").joinpath("strings.tsv").read_text(encoding="utf-8").splitlines()
+    column = rows[0].split("\t").index(lang)
+    return {row.split("\t")[0]: row.split("\t")[column] for row in rows[1:]}
+
+
+def guide(lang: str = "en") -> list[tuple[str, list[str]]]:
+    """The newcomer guide: (heading, paragraphs) in order."""
+    text = strings(lang)
+    sections = []
+    number = 1
+    while f"guide.{number}" in text:
+        paragraphs = []
+        while f"guide.{number}.{len(paragraphs) + 1}" in text:
+            paragraphs.append(text[f"guide.{number}.{len(paragraphs) + 1}"])
+        sections.append((text[f"guide.{number}"], paragraphs))
+        number += 1
+    return sections
+
+
+def long_date(day: dt.date, lang: str = "en") -> str:
+    """'Friday 27 November 2026' / 'Viernes 27 de noviembre de 2026'."""
+    text = strings(lang)
+    weekday = text[("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                    "sunday")[day.weekday()]]
+    return text["date"].format(weekday=weekday, weekday_lower=weekday.lower(), day=day.day,
+                               month=text[f"month.{day.month}"], year=day.year)
+
+
+def clock(hhmm: str, lang: str = "en") -> str:
+    """'19:05' -> '7:05 pm' (or '7:05 p. m.')."""
+    hour, minute = int(hhmm[:2]), int(hhmm[3:])
+    half = strings(lang)["am" if hour < 12 else "pm"]
+    return f"{hour % 12 or 12}:{minute:02d} {half}"
+
+
+def time_range(start: str, end: str | None, lang: str = "en") -> str:
+    """'7:00–8:30 pm', or '11:30 am–12:30 pm' when the half of the day changes."""
+    if end is None:
+        return clock(start, lang)
+    first, last = clock(start, lang), clock(end, lang)
+    first_half, last_half = first.split(" ", 1)[1], last.split(" ", 1)[1]
+    if first_half == last_half:
+        first = first.split(" ", 1)[0]
+    return f"{first}–{last}"

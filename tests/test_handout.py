@@ -1,0 +1,206 @@
+"""The counselor's handout in text, Markdown, HTML and PDF, in English and Spanish."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from peerfind import handout, i18n
+from tests.conftest import ROOT
+
+FIXTURE = "tests/fixtures/catalogue.yaml"
+AT = "2026-11-27T18:30"
+
+
+@pytest.fixture(autouse=True)
+def in_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PEERFIND_CATALOGUE", FIXTURE)
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+        self.style = ""
+        self._in_style = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += attrs
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style += data
+        else:
+            self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def test_text_handout(run, expected):
+    result = run("handout", "--at", AT)
+    assert result.exit_code == 0
+    expected("handout.txt", result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_markdown_handout(run, expected):
+    result = run("handout", "--at", AT, "--format", "markdown", "--town", "otherton")
+    assert result.exit_code == 0
+    expected("handout.md", result.stdout)
+
+
+def test_html_handout_is_self_contained_and_escapes_catalogue_text(run, tmp_path):
+    out = tmp_path / "page.html"
+    result = run("handout", "--at", AT, "--format", "html", "-o", str(out))
+    assert (result.exit_code, result.stdout) == (0, f"{out}\n")
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert not [name for name, _ in page.attributes if name in ("src", "href", "onload")]
+    words = page.words
+    for text in ("Example Crisis Line", "call (555) 555-0100", "Example Crisis Centre",
+                 "Monday Night Group", "Otherton Hope", "Meeting times change: call or check "
+                 "before you go.", "This list was last updated on Sunday 1 November 2026.",
+                 "Example Meeting Finder", "https://example.org/find", "What to expect"):
+        assert text in words, text
+    assert "Circle [bold]red[/bold] <b>x</b> \\e[31m" in words
+    assert "<script>alert(1)</script>" in words
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Old Thursday Group" not in words  # closed groups stay out
+
+
+def test_html_print_css(run, tmp_path):
+    out = tmp_path / "page.html"
+    run("handout", "--format", "html", "-o", str(out))
+    style = Page(out.read_text(encoding="utf-8")).style
+    assert "@page { size: Letter;" in style
+    assert "break-inside: avoid" in style
+    sizes = [float(size) for size in re.findall(r"font(?:-size)?:\s*([\d.]+)pt", style)]
+    assert sizes and min(sizes) >= 10
+    colours = set(re.findall(r"#[0-9a-fA-F]{3,6}\b", style))
+    assert colours <= {"#000", "#fff"}
+
+
+def test_html_default_name_is_in_the_current_folder(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PEERFIND_CATALOGUE", str(ROOT / FIXTURE))
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = run("handout", "--format", "html", "--at", AT)
+    assert result.stdout == "peerfind-handout-2026-11-27.html\n"
+    assert [p.name for p in folder.iterdir()] == ["peerfind-handout-2026-11-27.html"]
+
+
+def test_spanish_has_no_english_fixed_text(run, tmp_path):
+    out = tmp_path / "es.html"
+    # Otherton's groups: no catalogue text there that looks like a fixed English string.
+    run("handout", "--format", "html", "--lang", "es", "--at", AT, "--town", "otherton",
+        "--type", "closed", "-o", str(out))
+    words = Page(out.read_text(encoding="utf-8")).words
+    english, spanish = i18n.strings("en"), i18n.strings("es")
+    leaked = [value for key, value in english.items()
+              if value != spanish[key] and re.search(rf"\b{re.escape(value)}\b", words)]
+    assert leaked == []
+    for text in ("Reuniones cada semana", "Martes", "Sábado", "Qué esperar", "Cerrada",
+                 "Impreso el viernes 27 de noviembre de 2026", "Nunca tiene que hablar"):
+        assert text in words, text
+    assert '<html lang="es">' in out.read_text(encoding="utf-8")
+
+
+def test_strings_table_is_complete():
+    english, spanish = i18n.strings("en"), i18n.strings("es")
+    assert english.keys() == spanish.keys()
+    assert all(english.values()) and all(spanish.values())
+    assert [len(p) for _, p in i18n.guide("en")] == [len(p) for _, p in i18n.guide("es")]
+    assert len(i18n.guide("en")) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "missing/handout.html"], "peerfind: error: cannot write missing/handout.html: the "
+         "folder missing does not exist; create it or choose another path\n"),
+        (["-o", "tests"], "peerfind: error: cannot write tests: it is a folder; give a file "
+         "name such as tests/handout.html\n"),
+    ],
+)
+def test_bad_output_paths(args, message, run):
+    result = run("handout", "--format", "html", *args)
+    assert (result.exit_code, result.stderr) == (1, message)
+
+
+def test_pdf_without_a_browser_says_what_to_do(run, tmp_path, monkeypatch):
+    monkeypatch.setattr(handout.shutil, "which", lambda name: None)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "h.pdf"
+    out.write_bytes(b"an older handout")
+    result = run("handout", "--format", "pdf", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "peerfind: error: --format pdf needs Chromium, and none was found on PATH (looked for "
+        "chromium, chromium-browser, google-chrome, google-chrome-stable); install it (Debian "
+        "or Ubuntu: apt-get install chromium), or use --format html and print the page from "
+        "any browser\n")
+    assert out.read_bytes() == b"an older handout"
+    assert [p.name for p in folder.iterdir()] == ["h.pdf"]
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "h.html"
+
+    def broken(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(handout.os, "replace", broken)
+    with pytest.raises(handout.PeerfindError, match="No space left on device"):
+        handout.write_atomic(target, b"<html>")
+    assert list(folder.iterdir()) == []
+
+
+NEEDS_PDF_TOOLS = pytest.mark.skipif(
+    handout.find_browser() is None or shutil.which("pdftotext") is None,
+    reason="PDF test skipped: needs Chromium and pdftotext (apt-get install chromium "
+           "poppler-utils; .ci/run installs them when it can)",
+)
+
+
+@NEEDS_PDF_TOOLS
+def test_pdf_of_the_bundled_catalogue(run, tmp_path, monkeypatch):
+    monkeypatch.delenv("PEERFIND_CATALOGUE")
+    out = tmp_path / "handout.pdf"
+    result = run("handout", "--format", "pdf", "-o", str(out), "--at", AT)
+    assert (result.exit_code, result.stdout) == (0, f"{out}\n")
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = " ".join(text.split())
+    for phrase in ("988 Suicide & Crisis Lifeline", "SAMHSA National Helpline",
+                   "NY State HOPEline", "Dutchess County HELPLINE",
+                   "Dutchess County Stabilization Center", "AA at St. Luke's Episcopal",
+                   "call or check before you go"):
+        assert phrase in flat, phrase
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 1 <= pages <= 2
+    assert "612 x 792 pts (letter)" in info
