@@ -20,7 +20,7 @@ def test_catalogue_doc_example_is_valid():
     root, problems = compose(example)
     data, found = check(root, dt.date(2026, 11, 27))
     assert problems + found == []
-    assert data["groups"][0]["meetings"][0]["minutes"] == 60
+    assert data["groups"][0]["meetings"][0]["end"] == "20:30"
 
 
 @pytest.mark.parametrize("section", sorted(schema.SECTIONS))
@@ -77,9 +77,14 @@ def test_readme_examples_run(example, run, tmp_path, monkeypatch):
 
     if "--format pdf" in example and find_browser() is None:
         pytest.skip("needs Chromium for PDF")
+    from peerfind import feed
+
     work = tmp_path / "work"
     (work / "data").mkdir(parents=True)
     shutil.copy(ROOT / "data" / "groups.yaml", work / "data" / "groups.yaml")
+    quirks = ROOT / "tests" / "fixtures" / "feed-quirks.json"
+    shutil.copy(quirks, work / "feed.json")
+    monkeypatch.setattr(feed, "fetch", lambda url, timeout=None: quirks.read_bytes())
     monkeypatch.chdir(work)  # examples that write files write them here
     result = run(*shlex.split(example))
     assert result.exit_code == 0, result.stdout + result.stderr

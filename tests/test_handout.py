@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from peerfind import handout, i18n
+from peerfind import files, handout, i18n
 from tests.conftest import ROOT
 
 FIXTURE = "tests/fixtures/catalogue.yaml"
@@ -171,9 +171,9 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     def broken(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(handout.os, "replace", broken)
-    with pytest.raises(handout.PeerfindError, match="No space left on device"):
-        handout.write_atomic(target, b"<html>")
+    monkeypatch.setattr(files.os, "replace", broken)
+    with pytest.raises(files.PeerfindError, match="No space left on device"):
+        files.write_atomic(target, b"<html>")
     assert list(folder.iterdir()) == []
 
 

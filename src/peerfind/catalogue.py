@@ -19,10 +19,11 @@ MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A catalogue file and the name to show for it in messages."""
+    """A catalogue file, the name to show for it in messages, and what kind it is."""
 
     path: Path
     shown: str
+    overlay: bool = False
 
 
 def bundled_path() -> Path:
@@ -43,13 +44,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def locate(option: str | None) -> Source:
-    """--catalogue PATH, else $PEERFIND_CATALOGUE, else the bundled catalogue."""
-    chosen = option or os.environ.get(ENV_VAR)
+def locate(option: str | None, configured: str | None = None) -> Source:
+    """--catalogue PATH, else $PEERFIND_CATALOGUE, else the config file's catalogue,
+    else the bundled catalogue."""
+    chosen = option or os.environ.get(ENV_VAR) or configured
     if chosen:
         return Source(Path(chosen).expanduser(), chosen)
     path = bundled_path()
     return Source(path, _shown(path))
+
+
+def sources(options: list[str] | None, configured: str | None,
+            user_overlay: Path | None) -> list[Source]:
+    """The catalogue in force and its overlays: every --catalogue after the first, and
+    the user's overlay file when there is one."""
+    options = options or []
+    found = [locate(options[0] if options else None, configured)]
+    found += [Source(Path(o).expanduser(), o, overlay=True) for o in options[1:]]
+    if user_overlay is not None and user_overlay.is_file():
+        found.append(Source(user_overlay, _shown(user_overlay), overlay=True))
+    return found
 
 
 def _file_error(source: Source, message: str) -> CatalogueError:
@@ -95,17 +109,44 @@ def check_source(source: Source, today: dt.date) -> tuple[dict[str, Any] | None,
         root, problems = compose(text)
     except LoadError as error:
         return None, [error.problem]
-    data, found = check(root, today)
+    data, found = check(root, today, "overlay" if source.overlay else "catalogue")
     return data, problems + found
 
 
-def load(source: Source, today: dt.date) -> Catalogue:
-    """The catalogue, or a CatalogueError holding its errors (warnings are ignored)."""
+def load_data(source: Source, today: dt.date) -> dict[str, Any]:
+    """A file's plain data, or a CatalogueError holding its errors."""
     data, problems = check_source(source, today)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data is None:
         raise CatalogueError(source.shown, errors)
+    return data
+
+
+def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = ()
+         ) -> Catalogue:
+    """The catalogue with its overlays applied, or a CatalogueError holding the first
+    file's errors (warnings are ignored)."""
+    data = load_data(source, today)
+    for overlay in overlays:
+        data = apply_overlay(data, load_data(overlay, today))
     return catalogue_from(data, source.shown)
+
+
+def _by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str
+            ) -> list[dict[str, Any]]:
+    replaced = {entry[key]: entry for entry in extra}
+    merged = [replaced.pop(entry[key], entry) for entry in base]
+    return merged + list(replaced.values())
+
+
+def apply_overlay(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Entries of the overlay replace the base's with the same id (or name), or are added."""
+    merged = dict(base)
+    for section, key in (("groups", "id"), ("resources", "id"), ("helplines", "name"),
+                         ("towns", "name")):
+        if section in overlay:
+            merged[section] = _by_key(base.get(section, []), overlay[section], key)
+    return merged
 
 
 def summary(data: dict[str, Any]) -> str:

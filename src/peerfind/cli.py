@@ -25,6 +25,7 @@ from peerfind.search import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, RawFilt
 if TYPE_CHECKING:
     from peerfind.models import Catalogue
     from peerfind.search import Filters
+    from peerfind.settings import Settings
 
 app = typer.Typer(
     name="peerfind",
@@ -98,10 +99,12 @@ class Format(str, enum.Enum):
 @app.command()
 @_errors
 def validate(
-    path: Annotated[
-        str | None,
-        typer.Argument(help="Catalogue file. Default: --catalogue's default, i.e. "
-                       "$PEERFIND_CATALOGUE or the bundled catalogue.", show_default=False),
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PATH]...", show_default=False,
+                       help="Catalogue file, then any overlays. Default: the catalogue in "
+                            "force ($PEERFIND_CATALOGUE, the config file's or the bundled "
+                            "one) and your overlay file, if you have one."),
     ] = None,
     output: Annotated[
         Format, typer.Option("--format", "-f", help="text for people, github for GitHub "
@@ -121,44 +124,60 @@ def validate(
 
       peerfind validate --format github --strict data/groups.yaml
     """
-    from peerfind import problems as report
-    from peerfind.catalogue import check_source, locate, summary
+    from peerfind import settings as config
+    from peerfind.catalogue import sources
 
-    source = locate(path)
+    if paths:
+        chosen = sources(paths, None, None)
+    else:
+        folders = config.folders()
+        chosen = sources(None, config.load(folders).catalogue, folders.overlay)
+    reports = [_validate_one(source, output, strict) for source in chosen]
+    if output is Format.json:
+        documents = [document for document, _ in reports]
+        _print_json(documents[0] if len(documents) == 1 else documents)
+    if any(failed for _, failed in reports):
+        raise typer.Exit(1)
+
+
+def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]:
+    """Print one file's problems (text or github); its JSON document, and whether it failed."""
+    from peerfind import problems as report
+    from peerfind.catalogue import check_source, summary
+
     try:
         data, found = check_source(source, dt.date.today())
     except CatalogueError as error:
         data, found = None, error.problems
     found.sort(key=report.sort_key)
     errors = sum(p.severity == "error" for p in found)
-    failed = errors > 0 or (strict and found) or data is None
+    failed = bool(errors or (strict and found) or data is None)
     counts = None
     if data is not None and not errors:
         counts = {key: len(data.get(key, [])) for key in ("groups", "helplines", "resources")}
         counts["meetings"] = sum(len(g.get("meetings", [])) for g in data.get("groups", []))
-    if output is Format.json:
-        typer.echo(report.format_json(source.shown, found, counts))
-    elif output is Format.github:
+    if output is Format.github:
         for line in report.format_github(source.shown, found):
             typer.echo(line)
-    else:
+    elif output is Format.text:
         for line in report.format_text(source.shown, found):
             typer.echo(line)
         if failed:
             typer.echo(report.count_line(source.shown, found))
         else:
             warned = f" ({report.plural(len(found), 'warning')})" if found else ""
-            typer.echo(f"{source.shown}: {summary(data or {})} - valid{warned}")
-    if failed:
-        raise typer.Exit(1)
+            kind = " (overlay)" if source.overlay else ""
+            typer.echo(f"{source.shown}{kind}: {summary(data or {})} - valid{warned}")
+    return report.json_document(source.shown, found, counts), failed
 
 
 # -- options shared by the lookup commands ----------------------------------------
 
 CatalogueOption = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option("--catalogue", "-c", metavar="PATH", show_default=False,
-                 help="Catalogue file. Default: $PEERFIND_CATALOGUE, else the bundled one."),
+                 help="Catalogue file. Default: $PEERFIND_CATALOGUE, else the config file's, "
+                      "else the bundled one. Repeat to add overlays of your own groups."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
 
@@ -243,14 +262,39 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _lookup(raw: RawFilters, at: str | None,
-            path: str | None) -> tuple[Catalogue, Filters, dt.datetime]:
-    from peerfind.catalogue import load, locate
+def _load(paths: list[str] | None) -> tuple[Catalogue, Settings]:
+    """The catalogue in force, with its overlays, and the user's settings."""
+    from peerfind import settings as config
+    from peerfind.catalogue import load, sources
+
+    folders = config.folders()
+    settings = config.load(folders)
+    base, *overlays = sources(paths, settings.catalogue, folders.overlay)
+    return load(base, dt.date.today(), overlays), settings
+
+
+def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
+            ) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
+    """Catalogue, checked filters (with the settings' defaults) and "now"."""
+    from dataclasses import replace
+
+    from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
-    catalogue = load(locate(path), dt.date.today())
+    catalogue, settings = _load(paths)
     now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
-    return catalogue, parse_filters(raw, catalogue, now.date()), now
+    if not raw.fellowship and settings.fellowships:
+        raw = replace(raw, fellowship=settings.fellowships)
+    home = raw.near is None and settings.home_town is not None
+    if home:
+        raw = replace(raw, near=settings.home_town)
+    try:
+        filters = parse_filters(raw, catalogue, now.date())
+    except UsageError as error:
+        if home and str(error).startswith("--near"):
+            raise PeerfindError(f"home_town in your config file: {error}") from None
+        raise
+    return catalogue, filters, now, settings
 
 
 def _print_json(document: Any) -> None:
@@ -280,7 +324,7 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     """
     from peerfind.search import week
 
-    cat, filters, now = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = week(cat, filters, now)
     if json_out:
         return _print_json(_records(found))
@@ -289,7 +333,7 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     last = now.date() + dt.timedelta(days=6)
     heading = f"{_count(found)}, {render.long_date(now.date())} to {render.long_date(last)}"
     _print(render.listing(found, cat, heading=heading, first="date",
-                          distance=filters.near is not None,
+                          distance=filters.near is not None, h24=settings.clock24,
                           empty="No meetings match these filters. Try fewer filters, or "
                                 "'peerfind schedule' for the whole week."))
 
@@ -311,24 +355,24 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     """
     from peerfind.search import upcoming
 
-    cat, filters, now = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = upcoming(cat, filters, now, until_end_of_day=True, in_progress=True)
     if json_out:
         return _print_json(_records(found))
     from peerfind import render
 
     heading = (f"Still to come today, {render.long_date(now.date())}, from "
-               f"{render.clock(f'{now:%H:%M}')} ({cat.timezone} time)")
+               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)} ({cat.timezone} time)")
     distance = filters.near is not None
     if found:
         return _print(render.listing(found, cat, heading=heading, first="none",
-                                     distance=distance, empty=""))
+                                     distance=distance, empty="", h24=settings.clock24))
     later = upcoming(cat, filters, now, 3)
     matching = "" if raw == RawFilters() else " that match"
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
-               f"{render.clock(f'{now:%H:%M}')}. The next ones:")
+               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
     _print(render.listing(later, cat, heading=heading,
-                          first="date", distance=distance,
+                          first="date", distance=distance, h24=settings.clock24,
                           empty="No upcoming meetings match these filters either."))
 
 
@@ -349,16 +393,16 @@ def next_(raw: RawFilters, at: str | None,
     """
     from peerfind.search import upcoming
 
-    cat, filters, now = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = upcoming(cat, filters, now, count)
     if json_out:
         return _print_json(_records(found))
     from peerfind import render
 
     heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
-               f"{render.clock(f'{now:%H:%M}')}")
+               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}")
     _print(render.listing(found, cat, heading=heading, first="date",
-                          distance=filters.near is not None,
+                          distance=filters.near is not None, h24=settings.clock24,
                           empty="No upcoming meetings match these filters."))
 
 
@@ -377,7 +421,7 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     """
     from peerfind.search import weekly
 
-    cat, filters, _ = _lookup(raw, at, catalogue)
+    cat, filters, _, settings = _lookup(raw, at, catalogue)
     found = weekly(cat, filters)
     if json_out:
         return _print_json(_records(found))
@@ -386,7 +430,7 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     console = render.make_console()
     console.print(render.schedule(found, cat, console.width,
                                   heading=f"Weekly schedule · {cat.area}",
-                                  distance=filters.near is not None,
+                                  distance=filters.near is not None, h24=settings.clock24,
                                   empty="No meetings match these filters."))
 
 
@@ -406,11 +450,10 @@ def show(
       peerfind show dutchess-stabilization-center --json
     """
     from peerfind import records
-    from peerfind.catalogue import load, locate
     from peerfind.models import Group
     from peerfind.search import find_entry
 
-    cat = load(locate(catalogue), dt.date.today())
+    cat, settings = _load(catalogue)
     entry = find_entry(cat, ident)
     is_group = isinstance(entry, Group)
     if json_out:
@@ -418,7 +461,8 @@ def show(
     from peerfind import render
     from rich.console import Group as Stack
 
-    panel = render.group_panel(entry) if is_group else render.resource_panel(entry)
+    panel = (render.group_panel(entry, settings.clock24) if is_group
+             else render.resource_panel(entry))
     _print(Stack(panel, render.footer(cat)))
 
 
@@ -432,9 +476,8 @@ def helplines(json_out: JsonOption = False, catalogue: CatalogueOption = None) -
       peerfind helplines
     """
     from peerfind import records
-    from peerfind.catalogue import load, locate
 
-    cat = load(locate(catalogue), dt.date.today())
+    cat, _ = _load(catalogue)
     if json_out:
         return _print_json([records.helpline(h) for h in cat.helplines])
     from peerfind import render
@@ -462,10 +505,9 @@ def resources(
       peerfind resources --kind directory
     """
     from peerfind import records
-    from peerfind.catalogue import load, locate
     from peerfind.problems import UsageError
 
-    cat = load(locate(catalogue), dt.date.today())
+    cat, _ = _load(catalogue)
     kinds = {k.casefold() for k in kind or ()}
     unknown = kinds - set(schema.RESOURCE_KINDS)
     if unknown:
@@ -540,8 +582,9 @@ def handout(
     from pathlib import Path
 
     from peerfind import handout as page
+    from peerfind.files import write_atomic
 
-    cat, filters, now = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue)
     content = page.build(cat, filters, now.date(), lang.value, title)
     kind = output_format.value
     if kind in ("text", "markdown"):
@@ -554,8 +597,205 @@ def handout(
         html = page.to_html(content)
         data = html.encode("utf-8") if kind == "html" else page.to_pdf(html)
     path = Path(output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
-    page.write_atomic(path, data)
+    write_atomic(path, data)
     typer.echo(str(path))
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+    meeting_guide = "meeting-guide"
+    ics = "ics"
+    csv = "csv"
+
+
+@app.command()
+@_errors
+@with_filters
+def export(
+    raw: RawFilters,
+    at: str | None,
+    output_format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="json (as --json), meeting-guide (a Meeting Guide JSON feed), "
+        "ics (a weekly calendar) or csv (a spreadsheet).")] = ExportFormat.json,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="PATH", show_default=False,
+        help="Write here instead of to the screen.")] = None,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Export meetings for other programs: calendars, spreadsheets, meeting apps.
+
+    Examples:
+
+      peerfind export --format ics -o meetings.ics --town beacon
+
+      peerfind export --format meeting-guide -o feed.json
+
+      peerfind export --format csv --fellowship NA > na.csv
+    """
+    from peerfind import export as out
+    from peerfind.search import week, weekly
+
+    cat, filters, now, _ = _lookup(raw, at, catalogue)
+    kind = output_format.value
+    if kind == "meeting-guide":
+        text = out.meeting_guide(cat, weekly(cat, filters))
+    elif kind == "ics":
+        text = out.as_ics(cat, week(cat, filters, now), now)
+    elif kind == "csv":
+        text = out.as_csv(week(cat, filters, now))
+    else:
+        text = out.as_json(week(cat, filters, now))
+    _write_or_print(text, output)
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    """To the screen, or atomically to a file whose name is then printed."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    from peerfind.files import write_atomic
+
+    write_atomic(Path(output), text.encode("utf-8"))
+    typer.echo(output)
+
+
+@app.command("import")
+@_errors
+def import_(
+    feed: Annotated[str, typer.Argument(metavar="FEED", help="A Meeting Guide JSON file, or an "
+                                        "http(s):// URL that serves one.")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="PATH", show_default=False,
+        help="Write the catalogue here (default: the screen; with --merge, the merged "
+             "file).")] = None,
+    merge: Annotated[str | None, typer.Option(
+        "--merge", metavar="PATH", show_default=False,
+        help="Update this catalogue: groups from the feed replace those with the same id, "
+             "new ones are added, and ones this feed no longer lists are removed.")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        "--timezone", metavar="ZONE", help="Time zone when the feed names none (default: "
+        "your config's, else America/New_York).")] = None,
+    fellowship: Annotated[str, typer.Option(
+        "--fellowship", metavar="NAME", help="Fellowship of the feed's meetings.")] = "AA",
+) -> None:
+    """Turn a Meeting Guide JSON feed into a catalogue (or merge it into one).
+
+    Every imported group is marked unverified, with the feed as its source.
+
+    Examples:
+
+      peerfind import feed.json -o imported.yaml
+
+      peerfind import https://example.org/wp-admin/admin-ajax.php?action=meetings -o new.yaml
+
+      peerfind import feed.json --merge data/groups.yaml
+    """
+    from pathlib import Path
+
+    from peerfind import feed as feeds
+    from peerfind import settings as config
+    from peerfind.catalogue import Source, load_data
+    from peerfind.problems import UsageError
+
+    key = {k.casefold(): k for k in schema.FELLOWSHIPS}.get(fellowship.casefold())
+    if key is None:
+        raise UsageError(f"--fellowship: '{fellowship}' is not a known fellowship; expected "
+                         f"one of {', '.join(schema.FELLOWSHIPS)}")
+    today = dt.date.today()
+    if feed.lower().startswith(("http://", "https://")):
+        _stderr(f"peerfind: fetching {feed} ...")
+    records = feeds.parse(feeds.read(feed), feed)
+    zone = timezone or config.load().timezone
+    imported = feeds.convert(records, feed, today, timezone=zone, fellowship=key)
+    for warning in imported.warnings:
+        _stderr(f"peerfind: warning: {warning}")
+    data = imported.data
+    if merge is not None:
+        existing = load_data(Source(Path(merge), merge), today)
+        result = feeds.merge(existing, data, feed)
+        data = result.data
+        for word, ids in (("added", result.added), ("changed", result.changed),
+                          ("removed", result.removed)):
+            _stderr(f"peerfind: {word} {len(ids)}" + (f": {', '.join(ids)}" if ids else ""))
+        _stderr(f"peerfind: comments in {merge} are not kept in the merged file")
+        output = output or merge
+    text = feeds.to_yaml(data, feed)
+    _check_generated(text, today)
+    _stderr(f"peerfind: {len(data['groups'])} groups from {len(records)} feed records")
+    _write_or_print(text, output)
+
+
+def _check_generated(text: str, today: dt.date) -> None:
+    """What peerfind writes must pass its own validator; if not, that is our bug."""
+    from peerfind.validate import check
+    from peerfind.yamlio import compose
+
+    root, problems = compose(text)
+    _, found = check(root, today)
+    errors = [p for p in problems + found if p.severity == "error"]
+    if errors:
+        raise RuntimeError(f"generated catalogue does not validate: {errors[0]}")
+
+
+@app.command()
+@_errors
+def config(
+    init: Annotated[bool, typer.Option("--init", help="Write a commented config file to "
+                                       "start from, if there is none.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Where peerfind keeps your settings and data, and the settings in force.
+
+    Examples:
+
+      peerfind config
+
+      peerfind config --init
+    """
+    from dataclasses import asdict
+
+    from peerfind import settings as config_file
+    from peerfind.catalogue import locate
+
+    folders = config_file.folders()
+    if init:
+        if folders.config_file.exists():
+            raise PeerfindError(f"{folders.config_file} exists already; edit it, or remove it "
+                                "first")
+        from peerfind.files import write_atomic
+
+        folders.config.mkdir(parents=True, exist_ok=True)
+        write_atomic(folders.config_file, config_file.TEMPLATE.encode("utf-8"))
+        typer.echo(str(folders.config_file))
+        return
+    settings = config_file.load(folders)
+    document = {
+        "config_file": str(folders.config_file),
+        "config_file_exists": folders.config_file.is_file(),
+        "data_dir": str(folders.data),
+        "cache_dir": str(folders.cache),
+        "overlay": str(folders.overlay),
+        "overlay_exists": folders.overlay.is_file(),
+        "catalogue": str(locate(None, settings.catalogue).path),
+        "settings": {**asdict(settings), "fellowships": list(settings.fellowships)},
+    }
+    if json_out:
+        return _print_json(document)
+    yes = {True: "", False: " (none yet)"}
+    lines = [
+        f"config file  {document['config_file']}{yes[document['config_file_exists']]}",
+        f"overlay      {document['overlay']}{yes[document['overlay_exists']]}",
+        f"data folder  {document['data_dir']}",
+        f"cache folder {document['cache_dir']}",
+        f"catalogue    {document['catalogue']}",
+        f"home_town    {settings.home_town or '-'}",
+        f"fellowships  {', '.join(settings.fellowships) or '-'}",
+        f"clock        {settings.clock}",
+        f"timezone     {settings.timezone or '-'} (for import)",
+    ]
+    typer.echo("\n".join(lines))
 
 
 def _records(found: list[Any]) -> list[dict[str, Any]]:

@@ -316,24 +316,3 @@ def to_pdf(html: str, timeout: int = PDF_TIMEOUT) -> bytes:
             raise PeerfindError(f"{browser} did not write a PDF{detail}; use --format html "
                                 "and print from a browser")
         return data
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    folder = path.parent
-    if path.is_dir():
-        raise PeerfindError(f"cannot write {path}: it is a folder; give a file name such as "
-                            f"{path / 'handout.html'}")
-    if not folder.is_dir():
-        raise PeerfindError(f"cannot write {path}: the folder {folder} does not exist; create "
-                            "it or choose another path")
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        raise PeerfindError(f"cannot write {path}: {error.strerror or error}") from None

@@ -45,17 +45,21 @@ def long_date(day: dt.date, lang: str = "en") -> str:
                                month=text[f"month.{day.month}"], year=day.year)
 
 
-def clock(hhmm: str, lang: str = "en") -> str:
-    """'19:05' -> '7:05 pm' (or '7:05 p. m.')."""
+def clock(hhmm: str, lang: str = "en", h24: bool = False) -> str:
+    """'19:05' -> '7:05 pm' (or '7:05 p. m.'; or '19:05' on a 24-hour clock)."""
+    if h24:
+        return hhmm
     hour, minute = int(hhmm[:2]), int(hhmm[3:])
     half = strings(lang)["am" if hour < 12 else "pm"]
     return f"{hour % 12 or 12}:{minute:02d} {half}"
 
 
-def time_range(start: str, end: str | None, lang: str = "en") -> str:
+def time_range(start: str, end: str | None, lang: str = "en", h24: bool = False) -> str:
     """'7:00–8:30 pm', or '11:30 am–12:30 pm' when the half of the day changes."""
     if end is None:
-        return clock(start, lang)
+        return clock(start, lang, h24)
+    if h24:
+        return f"{start}–{end}"
     first, last = clock(start, lang), clock(end, lang)
     first_half, last_half = first.split(" ", 1)[1], last.split(" ", 1)[1]
     if first_half == last_half:

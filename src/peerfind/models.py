@@ -70,6 +70,7 @@ class Group:
     longitude: float | None = None
     online: Online | None = None
     types: tuple[str, ...] = ()
+    other_types: tuple[str, ...] = ()
     language: str = "english"
     contact: Contact | None = None
     notes: str = ""
@@ -123,6 +124,7 @@ class Catalogue:
     area: str
     timezone: str
     updated: dt.date
+    state: str = ""
     notes: str = ""
     towns: tuple[Town, ...] = ()
     helplines: tuple[Helpline, ...] = ()
@@ -132,6 +134,10 @@ class Catalogue:
     @property
     def meeting_count(self) -> int:
         return sum(len(group.meetings) for group in self.groups)
+
+
+def _minutes(start: str, end: str) -> int:
+    return (int(end[:2]) * 60 + int(end[3:])) - (int(start[:2]) * 60 + int(start[3:]))
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -148,7 +154,7 @@ def group_from(data: dict[str, Any]) -> Group:
         Meeting(
             day=m["day"],
             time=m["time"],
-            minutes=m.get("minutes"),
+            minutes=_minutes(m["time"], m["end"]) if "end" in m else m.get("minutes"),
             types=tuple(m.get("types", ())),
             notes=m.get("notes", ""),
         )
@@ -161,6 +167,7 @@ def group_from(data: dict[str, Any]) -> Group:
             **_entry(data),
             "meetings": meetings,
             "types": tuple(data.get("types", ())),
+            "other_types": tuple(data.get("other_types", ())),
             "online": Online(**online) if online else None,
             "contact": Contact(**contact) if contact else None,
         }
@@ -175,6 +182,7 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
         area=data["area"],
         timezone=data["timezone"],
         updated=dt.date.fromisoformat(data["updated"]),
+        state=data.get("state", ""),
         notes=data.get("notes", ""),
         towns=tuple(Town(**town) for town in data.get("towns", ())),
         helplines=tuple(

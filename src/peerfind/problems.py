@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -92,9 +91,11 @@ def format_github(path: str, problems: list[Problem]) -> list[str]:
     return lines
 
 
-def format_json(path: str, problems: list[Problem], counts: dict[str, int] | None) -> str:
+def json_document(path: str, problems: list[Problem],
+                  counts: dict[str, int] | None) -> dict[str, object]:
+    """One file's result for ``validate --format json`` (docs/json.md)."""
     errors = sum(p.severity == "error" for p in problems)
-    document = {
+    return {
         "path": path,
         "valid": errors == 0,
         "errors": errors,
@@ -111,4 +112,3 @@ def format_json(path: str, problems: list[Problem], counts: dict[str, int] | Non
             for p in problems
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)

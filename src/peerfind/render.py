@@ -46,11 +46,11 @@ def safe(value: str, style: str = "") -> Text:
     return Text(cleaned, style=style)
 
 
-def occurrence_time(o: Occurrence) -> str:
+def occurrence_time(o: Occurrence, h24: bool = False) -> str:
     """Start and end as the clock shows them on the day (daylight saving included)."""
     if o.start is None:
-        return time_range(o.meeting.time, o.meeting.end)
-    return time_range(f"{o.start:%H:%M}", f"{o.end:%H:%M}" if o.end else None)
+        return time_range(o.meeting.time, o.meeting.end, h24=h24)
+    return time_range(f"{o.start:%H:%M}", f"{o.end:%H:%M}" if o.end else None, h24=h24)
 
 
 def long_date(day: dt.date) -> str:
@@ -116,7 +116,7 @@ def meeting_cell(group: Group) -> Text:
 
 
 def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
-                   distance: bool = False) -> Table:
+                   distance: bool = False, h24: bool = False) -> Table:
     """A row per occurrence. ``first`` picks the leading column: date, day or none."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
                   expand=True)
@@ -141,7 +141,7 @@ def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
                 table.add_section()
             row.append(day if day != previous_day else "")
             previous_day = day
-        row += [occurrence_time(o), meeting_cell(o.group)]
+        row += [occurrence_time(o, h24), meeting_cell(o.group)]
         if distance:
             row.append(f"{o.distance:.1f}" if o.distance is not None else "–")
         if with_types:
@@ -152,11 +152,11 @@ def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
 
 
 def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading: str,
-            first: str, distance: bool, empty: str) -> RenderableType:
+            first: str, distance: bool, empty: str, h24: bool = False) -> RenderableType:
     """A heading, the table (or why there is none), the legend and the reminder."""
     parts: list[RenderableType] = [Text(heading, style="bold")]
     if occurrences:
-        parts.append(meetings_table(occurrences, first=first, distance=distance))
+        parts.append(meetings_table(occurrences, first=first, distance=distance, h24=h24))
         key = legend(occurrences)
         if key is not None:
             parts.append(key)
@@ -167,17 +167,17 @@ def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading:
 
 
 def schedule(occurrences: Sequence[Occurrence], catalogue: Catalogue, width: int,
-             *, heading: str, distance: bool, empty: str) -> RenderableType:
+             *, heading: str, distance: bool, empty: str, h24: bool = False) -> RenderableType:
     """The week, Monday to Sunday: one table, or one section per day when narrow."""
     if width >= NARROW or not occurrences:
         return listing(occurrences, catalogue, heading=heading, first="day", distance=distance,
-                       empty=empty)
+                       empty=empty, h24=h24)
     parts: list[RenderableType] = [Text(heading, style="bold")]
     for day in schema.DAYS:
         today = [o for o in occurrences if o.meeting.day == day]
         if today:
             parts.append(Text(f"\n{day.title()}", style="bold underline"))
-            parts.append(meetings_table(today, first="none", distance=distance))
+            parts.append(meetings_table(today, first="none", distance=distance, h24=h24))
     key = legend(occurrences)
     if key is not None:
         parts.append(key)
@@ -205,12 +205,12 @@ def checked_text(status: str, checked: dt.date | None) -> Text:
     return Text(checked.isoformat())
 
 
-def group_panel(group: Group) -> Panel:
+def group_panel(group: Group, h24: bool = False) -> Panel:
     labels = schema.type_labels()
     name, approach = schema.FELLOWSHIPS[group.fellowship]
     meetings = []
     for m in group.meetings:
-        line = Text(f"{m.day.title():<10} {time_range(m.time, m.end)}")
+        line = Text(f"{m.day.title():<10} {time_range(m.time, m.end, h24=h24)}")
         if m.types:
             line.append(" (" + ", ".join(labels[t][1] for t in m.types) + ")")
         if m.notes:

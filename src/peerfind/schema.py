@@ -159,6 +159,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "catalogue": Field("int", required=True, doc="format version; always 1"),
         "area": Field("text", required=True, doc="the area the catalogue covers"),
         "timezone": Field("timezone", required=True, doc="IANA zone of every meeting time"),
+        "state": Field("text", doc="two-letter state or province code, for exports"),
         "updated": Field("date", required=True, doc="the day the catalogue was last edited"),
         "notes": TEXT,
         "towns": Field("list", section="town", doc="town centres, for --near"),
@@ -166,6 +167,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "resources": Field("list", section="resource"),
         "groups": Field("list", required=True, section="group"),
     },
+    "overlay": {},
     "town": {
         "name": Field("text", required=True),
         "county": TEXT,
@@ -211,6 +213,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "attendance": Field("choice", required=True, choices=ATTENDANCE),
         "online": Field("section", section="online"),
         "types": Field("list", item="type"),
+        "other_types": Field("list", item="text", doc="types from an imported feed that "
+                             "peerfind does not know, kept for the record"),
         "language": Field("choice", choices=tuple(LANGUAGES)),
         "meetings": Field("list", required=True, section="meeting"),
         "contact": Field("section", section="contact"),
@@ -253,3 +257,11 @@ def type_labels() -> dict[str, tuple[str, str, str]]:
         code, english, spanish = row.split("\t")
         by_code[code] = (english, spanish)
     return {slug: (code, *by_code[code]) for slug, code in ALL_TYPES.items()}
+
+# An overlay (the user's own groups) has the catalogue's fields, only
+# `catalogue: 1` required: it adds to or replaces entries of the catalogue in force.
+SECTIONS["overlay"] = {
+    name: Field(f.kind, required=name == "catalogue", choices=f.choices, section=f.section,
+                item=f.item, doc=f.doc)
+    for name, f in SECTIONS["catalogue"].items()
+}

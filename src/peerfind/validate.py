@@ -103,6 +103,21 @@ def suggest_time(value: str) -> str:
     return f"{hour:02d}:{minute:02d}"
 
 
+def is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(r"\s", value)
+
+
+def is_phone(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    return bool(PHONE.fullmatch(value)) and (
+        len(digits) in (3, 10) or (len(digits) == 11 and digits[0] == "1"))
+
+
+def is_first_name(value: str) -> bool:
+    return bool(FIRST_NAME.fullmatch(value))
+
+
 def slugify(value: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", value.lower()))
 
@@ -125,17 +140,17 @@ class Checker:
         )
 
     # -- the document ----------------------------------------------------
-    def catalogue(self, root: Node | None) -> Data | None:
+    def catalogue(self, root: Node | None, section: str = "catalogue") -> Data | None:
         if root is None:
             self.problems.append(Problem(1, 1, "the file is empty; a catalogue starts with "
                                          "'catalogue: 1' (see docs/catalogue.md)"))
             return None
         if not isinstance(root, Mapping):
-            fields = ", ".join(k for k, f in schema.SECTIONS["catalogue"].items() if f.required)
+            fields = ", ".join(k for k, f in schema.SECTIONS[section].items() if f.required)
             self.error(root, [], f"the top level is {describe(root)}; expected a mapping with "
                        f"the keys {fields} (see docs/catalogue.md)")
             return None
-        return self.section(root, "catalogue", [])
+        return self.section(root, section, [])
 
     def section(self, node: Node, name: str, where: list[str]) -> Data | None:
         spec = schema.SECTIONS[name]
@@ -315,12 +330,9 @@ class Checker:
         value = self.text(node, where, "a web address starting with https://")
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(
-            r"\s", value
-        ):
+        if is_url(value):
             return value
-        fix = f"; write 'https://{value}'" if not parts.scheme and "." in value else ""
+        fix = f"; write 'https://{value}'" if "://" not in value and "." in value else ""
         self.error(node, where, f"'{value}' is not a web address starting with https:// or "
                    f"http://{fix}")
         return None
@@ -337,10 +349,7 @@ class Checker:
         value = self.text(node, where, 'a phone number such as "(845) 555-0100"')
         if value is None:
             return None
-        digits = re.sub(r"\D", "", value)
-        if PHONE.fullmatch(value) and (
-            len(digits) in (3, 10) or (len(digits) == 11 and digits[0] == "1")
-        ):
+        if is_phone(value):
             return value
         self.error(node, where, f"'{value}' is not a phone number; expected 10 digits such "
                    "as \"(845) 555-0100\", 1 and 10 digits, or a 3-digit line such as "
@@ -364,7 +373,7 @@ class Checker:
 
     def convert_first_name(self, node: Node, field: Field, where: list[str]) -> str | None:
         value = self.text(node, where, "a first name and last initial")
-        if value is None or FIRST_NAME.fullmatch(value):
+        if value is None or is_first_name(value):
             return value
         self.error(node, where, f"'{value}' is not a first name and last initial; members "
                    "stay anonymous, so write e.g. 'Pat K.' or give a group phone or email")
@@ -479,12 +488,6 @@ class Checker:
         if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
             self.error(given["minutes"], [*where, "minutes"], f"{minutes} minutes is out of "
                        f"range; expected 1 to {MAX_MINUTES}")
-        if start and end and end > start:
-            out["minutes"] = _minutes(end) - _minutes(start)
-
-
-def _minutes(hhmm: str) -> int:
-    return int(hhmm[:2]) * 60 + int(hhmm[3:])
 
 
 Converter = Callable[[Checker, Node, Field, list[str]], Any]
@@ -495,6 +498,7 @@ CONVERTERS: dict[str, Converter] = {
 }
 AFTER: dict[str, Callable[..., None]] = {
     "catalogue": Checker.after_catalogue,
+    "overlay": Checker.after_catalogue,
     "helpline": Checker.after_helpline,
     "resource": Checker.after_entry,
     "group": Checker.after_group,
@@ -502,7 +506,9 @@ AFTER: dict[str, Callable[..., None]] = {
 }
 
 
-def check(root: Node | None, today: dt.date) -> tuple[Data | None, list[Problem]]:
+def check(root: Node | None, today: dt.date,
+          section: str = "catalogue") -> tuple[Data | None, list[Problem]]:
+    """Check a whole file: a catalogue, or with ``section="overlay"`` an overlay."""
     checker = Checker(today)
-    data = checker.catalogue(root)
+    data = checker.catalogue(root, section)
     return data, checker.problems

@@ -1,0 +1,171 @@
+"""Meetings out of peerfind: Meeting Guide JSON, iCalendar, CSV and JSON.
+
+Each function takes occurrences (from ``search``) and returns the file's text.
+Catalogue text is data: JSON and CSV are written by their libraries, iCalendar
+text is escaped by ``icalendar`` as RFC 5545 requires, and CSV cells that a
+spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from peerfind import records, schema
+from peerfind.i18n import strings
+from peerfind.models import Catalogue, Group
+from peerfind.search import UTC, Occurrence
+
+# Meeting Guide numbers days from Sunday (0) to Saturday (6).
+MG_DAY = {day: (index + 1) % 7 for index, day in enumerate(schema.DAYS)}
+ICS_DAY = {day: day[:2].upper() for day in schema.DAYS}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UID_DOMAIN = "peerfind"
+
+
+def slug(o: Occurrence) -> str:
+    """Stable and unique per meeting: the group id, the day and the start."""
+    return f"{o.group.id}-{o.meeting.day[:3]}-{o.meeting.time.replace(':', '')}"
+
+
+def _status_note(group: Group) -> str:
+    if group.status == "unverified":
+        return "Unverified: not confirmed by anyone yet."
+    if group.status == "temporarily-closed":
+        return "Temporarily closed."
+    if group.status == "closed":
+        return "Closed."
+    return ""
+
+
+def _notes(o: Occurrence) -> str:
+    parts = [o.meeting.notes, o.group.notes, _status_note(o.group)]
+    return "\n".join(part for part in parts if part)
+
+
+def meeting_guide(catalogue: Catalogue, occurrences: list[Occurrence]) -> str:
+    """One record per meeting, with the fields of the Meeting Guide specification."""
+    feed = []
+    for o in occurrences:
+        g, m = o.group, o.meeting
+        types = [schema.ALL_TYPES[t] for t in o.types]
+        if g.language != "english" and schema.LANGUAGES[g.language] not in types:
+            types.append(schema.LANGUAGES[g.language])
+        record: dict[str, Any] = {
+            "name": g.name,
+            "slug": slug(o),
+            "day": MG_DAY[m.day],
+            "time": m.time,
+            "end_time": m.end,
+            "types": types,
+            "location": g.venue or None,
+            "address": g.address or None,
+            "city": g.town or None,
+            "state": catalogue.state or None,
+            "formatted_address": g.address or None,
+            "region": g.town or None,
+            "latitude": g.latitude,
+            "longitude": g.longitude,
+            "conference_url": g.online.url if g.online and g.online.url else None,
+            "conference_url_notes": _conference_notes(g),
+            "conference_phone": g.online.phone if g.online and g.online.phone else None,
+            "notes": _notes(o) or None,
+            "updated": f"{(g.checked or catalogue.updated).isoformat()} 00:00:00",
+            "timezone": catalogue.timezone,
+            "group": g.name,
+            "url": g.contact.url if g.contact and g.contact.url else None,
+            "contact_1_name": g.contact.name if g.contact and g.contact.name else None,
+            "contact_1_email": g.contact.email if g.contact and g.contact.email else None,
+            "contact_1_phone": g.contact.phone if g.contact and g.contact.phone else None,
+        }
+        feed.append({key: value for key, value in record.items() if value not in (None, "")})
+    return json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
+
+
+def _conference_notes(group: Group) -> str | None:
+    if group.online is None:
+        return None
+    o = group.online
+    parts = [f"Meeting ID {o.meeting_id}" if o.meeting_id else "",
+             f"Passcode {o.passcode}" if o.passcode else "", o.notes]
+    return "; ".join(part for part in parts if part) or None
+
+
+def as_json(occurrences: list[Occurrence]) -> str:
+    return json.dumps([records.occurrence(o) for o in occurrences], indent=2,
+                      ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = ("id", "name", "fellowship", "day", "date", "time", "end", "town", "venue",
+               "address", "attendance", "online_url", "online_phone", "types", "language",
+               "status", "checked", "source", "notes")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def as_csv(occurrences: list[Occurrence]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in occurrences:
+        r = records.occurrence(o)
+        online = r["online"] or {}
+        row = {**r, "online_url": online.get("url"), "online_phone": online.get("phone"),
+               "types": " ".join(r["type_codes"])}
+        writer.writerow([neutralise("" if row[c] is None else str(row[c])) for c in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime) -> str:
+    """One weekly VEVENT per meeting, from its next date, in the catalogue's zone."""
+    from icalendar import Calendar, Event
+
+    confirm = strings()["confirm"]
+    calendar = Calendar()
+    calendar.add("prodid", "-//peerfind//peerfind meeting export//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Recovery meetings: {catalogue.area}")
+    calendar.add("x-wr-timezone", catalogue.timezone)
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    for o in occurrences:
+        g = o.group
+        event = Event()
+        event.add("uid", f"{slug(o)}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{g.name} ({g.fellowship})")
+        event.add("dtstart", o.start)
+        if o.end is not None:
+            event.add("dtend", o.end)
+        else:
+            event.add("duration", dt.timedelta(hours=1))
+        event.add("rrule", {"freq": "weekly", "byday": ICS_DAY[o.meeting.day]})
+        where = [g.venue, g.address or g.town] if g.attendance != "online" else ["Online"]
+        event.add("location", ", ".join(part for part in where if part))
+        labels = schema.type_labels()
+        lines = [f"{schema.FELLOWSHIPS[g.fellowship][0]}."]
+        if o.types:
+            lines.append("Types: " + ", ".join(labels[t][1] for t in o.types) + ".")
+        if g.online is not None and g.attendance != "in_person":
+            lines.append("Join online: " + " ".join(
+                part for part in (g.online.url, g.online.phone, _conference_notes(g)) if part))
+        if o.end is None:
+            lines.append("The length of this meeting is not known.")
+        lines += [_notes(o), confirm]
+        if g.source:
+            lines.append(f"Source: {g.source}.")
+        event.add("description", "\n".join(line for line in lines if line))
+        url = (g.online.url if g.online and g.online.url else
+               g.contact.url if g.contact and g.contact.url else "")
+        if url:
+            event.add("url", url)
+        event.add("status", "CONFIRMED" if g.status == "active" else "TENTATIVE")
+        event.add("categories", [g.fellowship])
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")

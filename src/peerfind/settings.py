@@ -1,0 +1,122 @@
+"""The user's settings file and folders (platformdirs).
+
+The config file is TOML; every key is optional:
+
+    home_town = "Beacon"          # listings show miles from here (like --near)
+    fellowships = ["AA", "SMART"] # used when no --fellowship is given
+    clock = "24h"                 # "12h" (default) or "24h"
+    catalogue = "~/groups.yaml"   # used when neither --catalogue nor $PEERFIND_CATALOGUE
+    timezone = "America/New_York" # for 'peerfind import' when a feed names none
+
+An overlay catalogue in the data folder (overlay.yaml) adds or replaces groups,
+resources and help lines of whatever catalogue is in force.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from peerfind.problems import PeerfindError
+
+APP = "peerfind"
+CONFIG_FILE = "config.toml"
+OVERLAY_FILE = "overlay.yaml"
+CLOCKS = ("12h", "24h")
+
+TEMPLATE = """\
+# peerfind settings. Every key is optional; remove the # to use one.
+# home_town = "Poughkeepsie"      # listings show miles from here (like --near)
+# fellowships = ["AA", "SMART"]   # used when no --fellowship is given
+# clock = "12h"                   # or "24h"
+# catalogue = "~/groups.yaml"     # when neither --catalogue nor $PEERFIND_CATALOGUE is set
+# timezone = "America/New_York"   # for 'peerfind import' when a feed names no zone
+"""
+
+
+class SettingsError(PeerfindError):
+    """A config file that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    config: Path
+    data: Path
+    cache: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config / CONFIG_FILE
+
+    @property
+    def overlay(self) -> Path:
+        return self.data / OVERLAY_FILE
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home_town: str | None = None
+    fellowships: tuple[str, ...] = ()
+    clock: str = "12h"
+    catalogue: str | None = None
+    timezone: str | None = None
+
+    @property
+    def clock24(self) -> bool:
+        return self.clock == "24h"
+
+
+def folders() -> Folders:
+    import platformdirs
+
+    return Folders(Path(platformdirs.user_config_dir(APP)), Path(platformdirs.user_data_dir(APP)),
+                   Path(platformdirs.user_cache_dir(APP)))
+
+
+def _check(path: Path, values: dict[str, Any]) -> Settings:
+    known = tuple(Settings.__dataclass_fields__)
+    for key in values:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise SettingsError(f"{path}: unknown setting '{key}'{hint}; the settings are "
+                                f"{', '.join(known)}")
+    for key in ("home_town", "catalogue", "timezone"):
+        if key in values and not isinstance(values[key], str):
+            raise SettingsError(f"{path}: {key} must be text in quotes, e.g. {key} = \"...\"")
+    fellowships = values.get("fellowships", [])
+    if not isinstance(fellowships, list) or not all(isinstance(f, str) for f in fellowships):
+        raise SettingsError(f"{path}: fellowships must be a list of names, e.g. "
+                            "fellowships = [\"AA\", \"NA\"]")
+    clock = values.get("clock", "12h")
+    if clock not in CLOCKS:
+        raise SettingsError(f"{path}: clock = {clock!r} is not one of \"12h\" or \"24h\"")
+    catalogue = values.get("catalogue")
+    return Settings(
+        home_town=values.get("home_town"),
+        fellowships=tuple(fellowships),
+        clock=clock,
+        catalogue=str(Path(catalogue).expanduser()) if catalogue else None,
+        timezone=values.get("timezone"),
+    )
+
+
+def load(where: Folders | None = None) -> Settings:
+    """The settings in force: the config file's, or the defaults when there is none."""
+    import tomllib
+
+    path = (where or folders()).config_file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot be read ({error}); fix or remove it") from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}; fix the line or remove the "
+                            "file") from None
+    return _check(path, values)

@@ -1,0 +1,137 @@
+"""The user's config file and overlay catalogue, in an isolated home."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+AT = "2026-11-27T18:30"
+OVERLAY = """\
+# Fictional: a clinic's own group.
+catalogue: 1
+groups:
+  - id: clinic-tuesday
+    name: Clinic Tuesday Circle
+    fellowship: SMART
+    attendance: in_person
+    venue: Fictional Clinic
+    address: 8 Example Street, Testville
+    town: Testville
+    meetings: [{day: tuesday, time: "17:00", end: "18:00"}]
+    source: the clinic's own schedule
+    checked: 2026-11-01
+  - id: otherton-na
+    name: Otherton Hope (moved)
+    fellowship: NA
+    attendance: in_person
+    venue: New Hall
+    address: 9 Example Street, Otherton
+    town: Otherton
+    meetings: [{day: tuesday, time: "18:30"}]
+    source: the group's secretary
+    status: unverified
+"""
+
+
+@pytest.fixture
+def home(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "tests/fixtures/catalogue.yaml")
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "peerfind"
+    data = Path(os.environ["XDG_DATA_HOME"]) / "peerfind"
+    return config, data
+
+
+def test_config_shows_paths_and_defaults(run, home):
+    config, data = home
+    result = run("config", "--json")
+    document = json.loads(result.stdout)
+    assert document["config_file"] == str(config / "config.toml")
+    assert document["overlay"] == str(data / "overlay.yaml")
+    assert document["config_file_exists"] is False
+    assert document["settings"] == {"home_town": None, "fellowships": [], "clock": "12h",
+                                    "catalogue": None, "timezone": None}
+    assert run("config").stdout.splitlines()[0] == (
+        f"config file  {config / 'config.toml'} (none yet)")
+
+
+def test_config_init_writes_a_template_once(run, home):
+    config, _ = home
+    assert run("config", "--init").stdout == f"{config / 'config.toml'}\n"
+    assert (config / "config.toml").read_text().startswith("# peerfind settings.")
+    again = run("config", "--init")
+    assert again.exit_code == 1
+    assert "exists already" in again.stderr
+
+
+def test_settings_apply(run, home):
+    config, _ = home
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('home_town = "Testville"\nfellowships = ["na"]\n'
+                                        'clock = "24h"\n')
+    out = run("list", "--at", AT).stdout
+    assert "Miles" in out
+    assert "Otherton Hope" in out and "Monday Night Group" not in out
+    assert "18:30–19:30" in out
+    explicit = run("list", "--at", AT, "--fellowship", "aa").stdout
+    assert "Monday Night Group" in explicit
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('home_town = "Narnia"\n', "peerfind: error: home_town in your config file: --near: "
+         "'Narnia' is not a town of this catalogue or LAT,LON"),
+        ('clock = "25h"\n', "clock = '25h' is not one of \"12h\" or \"24h\""),
+        ('colour = "blue"\n', "unknown setting 'colour'"),
+        ('fellowships = "AA"\n', "fellowships must be a list of names"),
+        ("home_town = \n", "not valid TOML"),
+    ],
+)
+def test_bad_settings(text, message, run, home):
+    config, _ = home
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(text)
+    result = run("list")
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_overlay_adds_and_replaces_groups(run, home):
+    _, data = home
+    data.mkdir(parents=True)
+    (data / "overlay.yaml").write_text(OVERLAY)
+    out = run("list", "--at", AT, "--day", "tuesday").stdout
+    assert "Clinic Tuesday Circle" in out
+    assert "Otherton Hope (moved)" in out
+    assert "Café Central" not in out
+    result = run("validate")
+    assert result.stdout == (
+        "tests/fixtures/catalogue.yaml: 8 groups, 13 meetings, 2 help lines, 2 resources - "
+        "valid\n"
+        f"{data / 'overlay.yaml'} (overlay): 2 groups, 2 meetings, 0 help lines, 0 resources "
+        "- valid\n")
+
+
+def test_second_catalogue_option_is_an_overlay(run, home, tmp_path):
+    overlay = tmp_path / "mine.yaml"
+    overlay.write_text(OVERLAY)
+    out = run("show", "clinic-tuesday", "-c", "tests/fixtures/catalogue.yaml",
+              "-c", str(overlay)).stdout
+    assert "Clinic Tuesday Circle" in out
+
+
+def test_bad_overlay_is_reported_with_its_path(run, home):
+    _, data = home
+    data.mkdir(parents=True)
+    (data / "overlay.yaml").write_text("catalogue: 1\ngroups:\n  - id: x\n")
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{data / 'overlay.yaml'}:3:5: error: groups[0] x: missing "
+                                    "required key 'attendance'")
