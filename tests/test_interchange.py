@@ -204,6 +204,21 @@ def test_malformed_records_are_named(records, message):
     assert str(caught.value) == message
 
 
+def test_time_zone_comes_from_the_feed_else_the_option():
+    record = {"name": "A", "slug": "a", "day": 1, "time": "19:00", "city": "Testville"}
+    own = feed.convert([{**record, "timezone": "America/Chicago"}], "f", TODAY,
+                       timezone="Europe/London")
+    assert (own.data["timezone"], own.warnings) == ("America/Chicago", [])
+    fallback = feed.convert([record], "f", TODAY, timezone="Europe/London")
+    assert (fallback.data["timezone"], fallback.warnings) == ("Europe/London", [])
+    default = feed.convert([record], "f", TODAY)
+    assert default.data["timezone"] == "America/New_York"
+    assert default.warnings == ["the feed names no single time zone; using America/New_York "
+                                "(set --timezone)"]
+    with pytest.raises(feed.FeedError, match="'Mars/Base' is not a time zone"):
+        feed.convert([record], "f", TODAY, timezone="Mars/Base")
+
+
 def test_not_json(tmp_path):
     path = tmp_path / "page.html"
     path.write_text("<!DOCTYPE html><html>")

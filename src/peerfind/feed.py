@@ -293,14 +293,18 @@ def _contact(record: dict[str, Any], where: str, warnings: list[str]) -> dict[st
 
 def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | None = None,
             fellowship: str = "AA") -> Imported:
-    """Catalogue data (as ``validate.check`` returns it) from feed records."""
+    """Catalogue data (as ``validate.check`` returns it) from feed records.
+
+    The time zone is the feed's own; ``timezone`` is used only when the feed names
+    none (or several), and America/New_York, with a warning, when neither does.
+    """
     import zoneinfo
 
     warnings: list[str] = []
     rows = [row for index, record in enumerate(records)
             if (row := _row(index, record, warnings)) is not None]
     zones = {_text(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
-    zone = timezone or (sorted(zones)[0] if len(zones) == 1 else None)
+    zone = sorted(zones)[0] if len(zones) == 1 else timezone
     if zone is None:
         zone = DEFAULT_TIMEZONE
         warnings.append(f"the feed names no single time zone; using {zone} (set --timezone)")
