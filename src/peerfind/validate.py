@@ -25,7 +25,7 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 PHONE = re.compile(r"\+?[\d(][\d ().-]*\d")
 FIRST_NAME = re.compile(r"[A-Z][A-Za-z'’-]*(?: [A-Z]\.?)?")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LOOSE_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?", re.IGNORECASE)
 
 STALE_DAYS = 365
@@ -104,7 +104,10 @@ def suggest_time(value: str) -> str:
 
 
 def is_url(value: str) -> bool:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[example.org"
+        return False
     return parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(r"\s", value)
 
 

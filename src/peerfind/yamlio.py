@@ -34,8 +34,10 @@ SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"
 SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP}
 
-# YAML forbids these anyway; finding them first gives an exact position.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# YAML forbids most of these anyway; finding them first gives an exact position.
+# NEL, LS and PS are line breaks to YAML but not to most editors, so line numbers
+# would disagree: they are refused too.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 class LoadError(Exception):
@@ -127,6 +129,8 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
     Returns the root (None for an empty file) and the problems that do not stop
     composing (duplicate keys, unsupported keys). Raises LoadError for the rest.
     """
+    # Line breaks as editors count them: CR LF and a lone CR are one break, like LF.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     check_characters(text)
     problems: list[Problem] = []
     anchors: dict[str, Node] = {}
@@ -138,6 +142,13 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
     root: Node | None = None
     documents = 0
     expanded = 0
+    last_line = text.count("\n") + 1
+    end_col = len(text) - (text.rfind("\n") + 1) + 1
+
+    def place(mark: yaml.Mark) -> tuple[int, int]:
+        """1-based line and column; an empty node at the very end stays inside the file."""
+        line = mark.line + 1
+        return (line, mark.column + 1) if line <= last_line else (last_line, end_col)
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -184,7 +195,7 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
                     raise _fail(event.start_mark, _unsupported(tag))
                 mark = event.start_mark
                 plain = not event.style  # the C parser says '' for plain, the Python one None
-                node = Scalar(event.value, tag, plain, mark.line + 1, mark.column + 1)
+                node = Scalar(event.value, tag, plain, *place(mark))
                 if event.anchor is not None:
                     anchors[event.anchor] = node
                 attach(node)
@@ -196,11 +207,11 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
                 mark = event.start_mark
                 container: Mapping | Sequence
                 if kind is yaml.MappingStartEvent:
-                    container = Mapping(mark.line + 1, mark.column + 1)
+                    container = Mapping(*place(mark))
                     seen_keys.append({})
                     pending_key.append(None)
                 else:
-                    container = Sequence(mark.line + 1, mark.column + 1)
+                    container = Sequence(*place(mark))
                 if event.anchor is not None:
                     open_anchors.add(event.anchor)
                 stack_anchors.append(event.anchor)
@@ -242,10 +253,13 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         what = error.problem or "invalid YAML"
         if "nesting depth" in what:
-            raise _fail(mark, TOO_DEEP) from None
-        context = f" {error.context}" if error.context else ""
-        raise _fail(mark, f"YAML syntax error: {what}{context}; check the indentation and "
-                    "quoting on this line and the one above") from None
+            what = TOO_DEEP
+        else:
+            context = f" {error.context}" if error.context else ""
+            what = (f"YAML syntax error: {what}{context}; check the indentation and quoting "
+                    "on this line and the one above")
+        line, col = place(mark) if mark else (1, 1)
+        raise LoadError(Problem(line, col, what)) from None
     except yaml.YAMLError as error:
         raise _fail(None, f"YAML error: {error}") from None
     return root, problems
