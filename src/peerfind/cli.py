@@ -102,9 +102,15 @@ def validate(
     paths: Annotated[
         list[str] | None,
         typer.Argument(metavar="[PATH]...", show_default=False,
-                       help="Catalogue file, then any overlays. Default: the catalogue in "
-                            "force ($PEERFIND_CATALOGUE, the config file's or the bundled "
+                       help="Catalogue files, each checked on its own. Default: the catalogue "
+                            "in force ($PEERFIND_CATALOGUE, the config file's or the bundled "
                             "one) and your overlay file, if you have one."),
+    ] = None,
+    overlays: Annotated[
+        list[str] | None,
+        typer.Option("--overlay", metavar="PATH", show_default=False,
+                     help="An overlay file to check (only 'catalogue: 1' is required). "
+                          "Repeatable."),
     ] = None,
     output: Annotated[
         Format, typer.Option("--format", "-f", help="text for people, github for GitHub "
@@ -114,7 +120,7 @@ def validate(
         bool, typer.Option("--strict", help="Fail on warnings too (stale or unsourced entries).")
     ] = False,
 ) -> None:
-    """Check a catalogue and report every mistake with file:line:col.
+    """Check catalogues and report every mistake with file:line:col.
 
     Exit status: 0 valid, 1 errors (or warnings with --strict).
 
@@ -124,11 +130,14 @@ def validate(
 
       peerfind validate --format github --strict data/groups.yaml
     """
-    from peerfind import settings as config
-    from peerfind.catalogue import sources
+    from pathlib import Path
 
-    if paths:
-        chosen = sources(paths, None, None)
+    from peerfind import settings as config
+    from peerfind.catalogue import Source, locate, sources
+
+    if paths or overlays:
+        chosen = [locate(path) for path in paths or ()]
+        chosen += [Source(Path(path).expanduser(), path, overlay=True) for path in overlays or ()]
     else:
         folders = config.folders()
         chosen = sources(None, config.load(folders).catalogue, folders.overlay)
@@ -796,6 +805,51 @@ def config(
         f"timezone     {settings.timezone or '-'} (for import)",
     ]
     typer.echo("\n".join(lines))
+
+
+@app.command("stale")
+@_errors
+def stale_(
+    days: Annotated[int, typer.Option("--days", min=0, metavar="N",
+                                      help="Older than this many days counts as stale.")] = 180,
+    json_out: JsonOption = False,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """The volunteers' to-do list: entries never confirmed, or not for a while.
+
+    Examples:
+
+      peerfind stale
+
+      peerfind stale --days 365 --json
+    """
+    from peerfind import records
+    from peerfind.search import stale
+
+    cat, _ = _load(catalogue)
+    found = stale(cat, dt.date.today(), days)
+    if json_out:
+        return _print_json([records.stale(s) for s in found])
+    from peerfind import render
+
+    _print(render.stale(found, cat, days))
+
+
+@app.command("schema")
+@_errors
+def schema_(
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="PATH", show_default=False,
+        help="Write here instead of to the screen.")] = None,
+) -> None:
+    """Print a JSON Schema of the catalogue, for editors' completion and checks.
+
+    Examples:
+
+      peerfind schema -o catalogue.schema.json
+    """
+    _write_or_print(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False) + "\n",
+                    output)
 
 
 def _records(found: list[Any]) -> list[dict[str, Any]]:

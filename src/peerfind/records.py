@@ -6,7 +6,7 @@ from typing import Any
 
 from peerfind.models import Group, Helpline, Resource
 from peerfind.schema import ALL_TYPES
-from peerfind.search import Occurrence
+from peerfind.search import Occurrence, Stale
 
 
 def _iso(value: Any) -> str | None:
@@ -115,4 +115,17 @@ def helpline(h: Helpline) -> dict[str, Any]:
         "source": h.source or None,
         "checked": _iso(h.checked),
         "status": h.status,
+    }
+
+
+def stale(s: Stale) -> dict[str, Any]:
+    return {
+        "kind": s.kind,
+        "id": s.id or None,
+        "name": s.name,
+        "status": s.status,
+        "checked": _iso(s.checked),
+        "age_days": s.age_days,
+        "source": s.source or None,
+        "contact": s.contact or None,
     }

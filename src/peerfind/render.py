@@ -20,10 +20,11 @@ from rich.text import Text
 from peerfind import schema
 from peerfind.i18n import clock, guide as guide_sections, strings, time_range
 from peerfind.models import Catalogue, Group, Helpline, Resource
-from peerfind.search import Occurrence
+from peerfind.problems import plural
+from peerfind.search import Occurrence, Stale
 
 # C0/C1 controls and the bidirectional overrides that can make text lie.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 NARROW = 72  # below this many columns the schedule prints one section per day
 
 STATUS_LABELS = {
@@ -315,6 +316,23 @@ def resources(entries: Sequence[Resource], catalogue: Catalogue) -> RenderableTy
     parts.append(Text("'peerfind show ID' gives the details of one.", style="dim"))
     parts.append(footer(catalogue))
     return Stack(*parts)
+
+
+def stale(entries: Sequence[Stale], catalogue: Catalogue, days: int) -> RenderableType:
+    if not entries:
+        return Stack(Text(f"Every entry was confirmed within the last {days} days."),
+                     footer(catalogue))
+    table = _table("Entry", "Checked", "Source and contact")
+    for s in entries:
+        label = Text.assemble(safe(s.name, "bold"), Text(f"\n{s.kind}", style="dim"),
+                              Text(f" {s.id}" if s.id else "", style="dim"))
+        when = (Text("never", style="yellow") if s.checked is None
+                else Text(f"{s.checked.isoformat()}\n{s.age_days} days ago"))
+        table.add_row(label, when, _lines(s.source or "no source given", s.contact))
+    heading = Text(f"{plural(len(entries), 'entry', 'entries')} to confirm (never checked, or "
+                   f"over {days} days ago), oldest first", style="bold")
+    return Stack(heading, table, Text("After confirming one, set its checked date and run "
+                                      "'peerfind validate' (see CONTRIBUTING.md).", style="dim"))
 
 
 def guide() -> RenderableType:

@@ -265,3 +265,87 @@ SECTIONS["overlay"] = {
                 item=f.item, doc=f.doc)
     for name, f in SECTIONS["catalogue"].items()
 }
+
+
+# -- JSON Schema, generated from the same tables the validator walks ----------------
+
+_PATTERNS = {
+    "slug": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    "time": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "url": r"^https?://[^\s]+\.[^\s]+$",
+    "first_name": r"^[A-Z][A-Za-z'’-]*( [A-Z]\.?)?$",
+}
+_DESCRIPTIONS = {
+    "time": '24-hour "HH:MM", in quotes',
+    "date": "YYYY-MM-DD",
+    "phone": '10 digits such as "(845) 555-0100", or a 3-digit line such as "988"',
+    "timezone": "an IANA time zone such as America/New_York",
+    "first_name": "a first name and last initial only, e.g. Pat K.",
+}
+
+
+def _property(field: Field) -> dict[str, object]:
+    if field.kind == "section":
+        node: dict[str, object] = {"$ref": f"#/$defs/{field.section}"}
+    elif field.kind == "list":
+        item = ({"$ref": f"#/$defs/{field.section}"} if field.section
+                else _property(Field(field.item)))
+        node = {"type": "array", "items": item}
+    elif field.kind == "choice":
+        node = {"enum": list(field.choices)}
+    elif field.kind == "type":
+        node = {"enum": list(ALL_TYPES)}
+    elif field.kind == "int":
+        node = {"type": "integer"}
+    elif field.kind in ("latitude", "longitude"):
+        limit = 90 if field.kind == "latitude" else 180
+        node = {"type": "number", "minimum": -limit, "maximum": limit}
+    else:
+        node = {"type": "string", "minLength": 1}
+        if field.kind in _PATTERNS:
+            node["pattern"] = _PATTERNS[field.kind]
+        if field.kind == "email":
+            node["format"] = "email"
+    description = field.doc or _DESCRIPTIONS.get(field.kind, "")
+    if description:
+        node["description"] = description
+    return node
+
+
+def _object(name: str) -> dict[str, object]:
+    fields = SECTIONS[name]
+    node: dict[str, object] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {key: _property(field) for key, field in fields.items()},
+    }
+    required = [key for key, field in fields.items() if field.required]
+    if required:
+        node["required"] = required
+    return node
+
+
+def json_schema() -> dict[str, object]:
+    """A JSON Schema (draft 2020-12) of the catalogue, for editors and other tools.
+
+    It knows the fields, kinds and vocabularies; only ``peerfind validate`` knows
+    the rules between fields (unique ids, end after start, and so on).
+    """
+    definitions = {name: _object(name) for name in SECTIONS if name not in ("catalogue",
+                                                                               "overlay")}
+    group = definitions["group"]
+    group["allOf"] = [{
+        "if": {"properties": {"attendance": {"enum": ["online", "hybrid"]}},
+               "required": ["attendance"]},
+        "then": {"required": ["online"]},
+    }]
+    definitions["meeting"]["not"] = {"required": ["end", "minutes"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://peerfind.invalid/catalogue.schema.json",
+        "title": "peerfind catalogue",
+        "description": f"peerfind catalogue format {FORMAT_VERSION} (docs/catalogue.md)",
+        **_object("catalogue"),
+        "$defs": definitions,
+    }

@@ -1,0 +1,129 @@
+"""The volunteer's pull request: stale report, JSON Schema, CI workflow, pre-commit, docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import jsonschema
+import pytest
+import yaml
+
+from peerfind import schema
+from peerfind.catalogue import Source, load
+from peerfind.search import stale
+from peerfind.validate import check
+from peerfind.yamlio import compose
+from tests.conftest import CATALOGUES, FIXTURES, ROOT
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_stale_lists_unchecked_then_oldest():
+    catalogue = load(Source(FIXTURES / "catalogue.yaml", "c.yaml"), TODAY)
+    found = stale(catalogue, dt.date(2027, 6, 1), days=180)
+    assert [(s.kind, s.id or s.name, s.age_days) for s in found] == [
+        ("group", "hostile-names", None),  # never checked first, then by name
+        ("helpline", "Example Warm Line", None),
+        ("group", "otherton-na", None),
+        ("resource", "example-crisis-centre", 243),
+        ("helpline", "Example Crisis Line", 243),
+        ("resource", "example-finder", 243),
+        ("group", "testville-monday-aa", 243),
+        ("group", "night-owls", 243),
+        ("group", "paused-al-anon", 243),
+        ("group", "smart-online", 243),
+        ("group", "farborough-women", 243),
+    ]
+    assert found[6].contact == "Pat K., monday@example.org"
+    assert [s.id or s.name for s in stale(catalogue, TODAY, days=180)] == [
+        "hostile-names", "Example Warm Line", "otherton-na"]
+
+
+def test_stale_command(run, monkeypatch, expected):
+    monkeypatch.chdir(ROOT)
+    result = run("stale", "-c", "tests/fixtures/catalogue.yaml", "--days", "100000")
+    assert result.exit_code == 0
+    expected("stale.txt", result.stdout)
+    records = json.loads(run("stale", "-c", "tests/fixtures/catalogue.yaml", "--json",
+                             "--days", "100000").stdout)
+    assert records[0] == {"kind": "group", "id": "hostile-names",
+                          "name": "Circle [bold]red[/bold] <b>x</b> \\e[31m",
+                          "status": "unverified", "checked": None, "age_days": None,
+                          "source": "invented for tests", "contact": None}
+
+
+def _as_json(path):
+    """YAML as an editor's language server sees it: dates are strings."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "data" / "groups.yaml", FIXTURES / "catalogue.yaml",
+     *sorted((CATALOGUES / "valid").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_json_schema_accepts_valid_catalogues(path):
+    validator = jsonschema.Draft202012Validator(schema.json_schema())
+    assert [error.message for error in validator.iter_errors(_as_json(path))] == []
+
+
+@pytest.mark.parametrize("name", ["unknown-key", "unknown-values", "wrong-type", "missing-key"])
+def test_json_schema_rejects_what_validate_rejects(name):
+    validator = jsonschema.Draft202012Validator(schema.json_schema())
+    assert list(validator.iter_errors(_as_json(CATALOGUES / "invalid" / f"{name}.yaml")))
+
+
+def test_schema_command(run, tmp_path):
+    jsonschema.Draft202012Validator.check_schema(schema.json_schema())
+    assert json.loads(run("schema").stdout) == schema.json_schema()
+    out = tmp_path / "catalogue.schema.json"
+    assert run("schema", "-o", str(out)).stdout == f"{out}\n"
+    assert json.loads(out.read_text()) == schema.json_schema()
+
+
+def test_workflow_validates_with_annotations_and_tests_each_python():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "catalogue.yml").read_text())
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key 'on' as true
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert {"name": "peerfind validate",
+            "run": "peerfind validate --format github --strict data/groups.yaml"} in steps
+    tests = workflow["jobs"]["tests"]
+    assert tests["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
+    assert {"run": "bash .ci/run"} in tests["steps"]
+
+
+def test_pre_commit_hooks():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "peerfind-validate"
+    assert hooks[0]["entry"] == "peerfind validate --strict"
+    assert re.search(hooks[0]["files"], "data/groups.yaml")
+    own = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    assert own["repos"][0]["hooks"][0]["entry"] == "peerfind validate --strict"
+
+
+def test_validate_checks_every_file_passed(run, monkeypatch):
+    monkeypatch.chdir(CATALOGUES)
+    result = run("validate", "valid/minimal.yaml", "valid/anchors.yaml")
+    assert result.stdout == (
+        "valid/minimal.yaml: 0 groups, 0 meetings, 0 help lines, 0 resources - valid\n"
+        "valid/anchors.yaml: 2 groups, 2 meetings, 0 help lines, 0 resources - valid\n")
+
+
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_contributing_snippets_are_valid():
+    snippets = re.findall(r"```yaml\n(.*?)```", CONTRIBUTING, re.DOTALL)
+    group = snippets[0]
+    header = ("catalogue: 1\narea: Fictional\ntimezone: America/New_York\n"
+              "updated: 2026-11-27\ngroups:\n")
+    root, problems = compose(header + group)
+    _, found = check(root, TODAY)
+    assert problems + found == []
+    online = group.replace("attendance: in_person", "attendance: hybrid") + snippets[1]
+    root, problems = compose(header + online)
+    assert problems + check(root, TODAY)[1] == []
+    assert "peerfind stale" in CONTRIBUTING and "peerfind validate" in CONTRIBUTING
