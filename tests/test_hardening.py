@@ -223,6 +223,15 @@ def test_positions_found_by_fuzzing_stay_inside_the_file(text, line, col, messag
     assert message in problems[0].message
 
 
+def test_a_time_zone_folder_is_a_problem_not_a_crash():
+    root, _ = compose("catalogue: 1\narea: x\ntimezone: America\nupdated: 2026-01-01\n"
+                      "groups: []\n")
+    _, problems = check(root, TODAY)
+    assert len(problems) == 1
+    assert problems[0].message.startswith(
+        "'America' is not a time zone; expected an IANA name such as America/New_York")
+
+
 def test_malformed_url_is_a_problem_not_a_crash():
     root, _ = compose("catalogue: 1\narea: x\ntimezone: UTC\nupdated: 2026-01-01\ngroups: []\n"
                       "helplines: [{name: x, url: 'https://[example.org', source: s}]\n")

@@ -310,7 +310,7 @@ def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | No
         warnings.append(f"the feed names no single time zone; using {zone} (set --timezone)")
     try:
         zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America"
         raise FeedError(f"'{zone}' is not a time zone; give --timezone as an IANA name such "
                         "as America/New_York") from None
 

@@ -367,7 +367,7 @@ class Checker:
 
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America"
             names = sorted(zoneinfo.available_timezones())
             self.error(node, where, f"'{value}' is not a time zone; expected an IANA name "
                        f"such as America/New_York{did_you_mean(value, names)}")
