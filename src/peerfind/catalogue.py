@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from peerfind.models import Catalogue, catalogue_from
 from peerfind.problems import CatalogueError, Problem, plural
-from peerfind.validate import check
-from peerfind.yamlio import LoadError, compose, position
 
 ENV_VAR = "PEERFIND_CATALOGUE"
 MAX_BYTES = 20 * 1024 * 1024
@@ -70,8 +71,8 @@ def _file_error(source: Source, message: str) -> CatalogueError:
     return CatalogueError(source.shown, [Problem(0, 0, message)])
 
 
-def read_text(source: Source) -> str:
-    """The file's text, or a CatalogueError saying plainly what is wrong with it."""
+def read_bytes(source: Source) -> bytes:
+    """The file's bytes, or a CatalogueError saying plainly what is wrong with it."""
     path = source.path
     try:
         if path.is_dir():
@@ -82,7 +83,7 @@ def read_text(source: Source) -> str:
             raise _file_error(source, f"is {size / 1024 / 1024:.1f} MiB; a catalogue may be at "
                               f"most {MAX_BYTES // 1024 // 1024} MiB: check that this is the "
                               "right file")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise _file_error(source, f"no such file; check the path, or unset {ENV_VAR} to use the "
                           "bundled catalogue") from None
@@ -92,6 +93,12 @@ def read_text(source: Source) -> str:
     except OSError as error:
         raise _file_error(source, f"cannot be read ({error.strerror or error}); check the "
                           "path") from None
+
+
+def decode(source: Source, raw: bytes) -> str:
+    """UTF-8 text, or a CatalogueError pointing at the first byte that is not."""
+    from peerfind.yamlio import position
+
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -102,9 +109,13 @@ def read_text(source: Source) -> str:
                              "encoding: save it as UTF-8")]) from None
 
 
-def check_source(source: Source, today: dt.date) -> tuple[dict[str, Any] | None, list[Problem]]:
+def check_source(source: Source, today: dt.date, raw: bytes | None = None
+                 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Every problem in a catalogue file, and its data when it could be read."""
-    text = read_text(source)
+    from peerfind.validate import check
+    from peerfind.yamlio import LoadError, compose
+
+    text = decode(source, read_bytes(source) if raw is None else raw)
     try:
         root, problems = compose(text)
     except LoadError as error:
@@ -113,23 +124,50 @@ def check_source(source: Source, today: dt.date) -> tuple[dict[str, Any] | None,
     return data, problems + found
 
 
-def load_data(source: Source, today: dt.date) -> dict[str, Any]:
-    """A file's plain data, or a CatalogueError holding its errors."""
-    data, problems = check_source(source, today)
+def load_data(source: Source, today: dt.date, cache: Path | None = None) -> dict[str, Any]:
+    """A file's plain data, or a CatalogueError holding its errors.
+
+    With a ``cache`` folder, a file checked before (same path, size, time and
+    content) is read from the cache instead of being parsed again.
+    """
+    from peerfind import cache as store
+
+    raw = read_bytes(source)
+    if cache is not None:
+        data = store.read(cache, source.path, raw)
+        if data is not None:
+            return data
+    with _gc_paused():
+        data, problems = check_source(source, today, raw)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data is None:
         raise CatalogueError(source.shown, errors)
+    if cache is not None:
+        store.write(cache, source.path, raw, data)
     return data
 
 
-def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = ()
-         ) -> Catalogue:
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building many small objects that all live on: the collector would only slow it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
+         cache: Path | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
     file's errors (warnings are ignored)."""
-    data = load_data(source, today)
+    data = load_data(source, today, cache)
     for overlay in overlays:
-        data = apply_overlay(data, load_data(overlay, today))
-    return catalogue_from(data, source.shown)
+        data = apply_overlay(data, load_data(overlay, today, cache))
+    with _gc_paused():
+        return catalogue_from(data, source.shown)
 
 
 def _by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str

@@ -20,11 +20,11 @@ import typer
 
 from peerfind import __version__, schema
 from peerfind.problems import CatalogueError, PeerfindError
-from peerfind.search import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, RawFilters
+from peerfind.schema import DAY_ALIASES, TIME_BUCKETS
 
 if TYPE_CHECKING:
     from peerfind.models import Catalogue
-    from peerfind.search import Filters
+    from peerfind.search import Filters, RawFilters
     from peerfind.settings import Settings
 
 app = typer.Typer(
@@ -249,6 +249,8 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from peerfind.search import RawFilters
+
         given = {name: kwargs.pop(name) for name in names}
         at = given.pop("at")
         raw = RawFilters(**{
@@ -257,9 +259,12 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
         })
         return command(*args, raw=raw, at=at, **kwargs)
 
-    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-           for p in inspect.signature(command, eval_str=True).parameters.values()
-           if p.name not in ("raw", "at")]
+    own = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY,
+                  annotation=eval(p.annotation, command.__globals__))  # noqa: S307 - our own
+        for p in inspect.signature(command).parameters.values()
+        if p.name not in ("raw", "at")
+    ]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                           annotation=Annotated[kind, option],
@@ -267,6 +272,7 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
         for name, kind, option in _FILTERS
     ]
     wrapper.__signature__ = inspect.Signature(extra + own)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in extra + own}
     del wrapper.__wrapped__
     return wrapper
 
@@ -279,7 +285,7 @@ def _load(paths: list[str] | None) -> tuple[Catalogue, Settings]:
     folders = config.folders()
     settings = config.load(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
-    return load(base, dt.date.today(), overlays), settings
+    return load(base, dt.date.today(), overlays, folders.cache), settings
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
@@ -377,7 +383,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
         return _print(render.listing(found, cat, heading=heading, first="none",
                                      distance=distance, empty="", h24=settings.clock24))
     later = upcoming(cat, filters, now, 3)
-    matching = "" if raw == RawFilters() else " that match"
+    matching = "" if raw == type(raw)() else " that match"
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
                f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
     _print(render.listing(later, cat, heading=heading,

@@ -150,6 +150,19 @@ LANGUAGES: dict[str, str] = {
 
 ALL_TYPES: dict[str, str] = {**TYPES, **LANGUAGES}
 
+# Words the command line accepts besides the catalogue's own values.
+# Start-time buckets for --time; night wraps past midnight.
+TIME_BUCKETS: dict[str, tuple[str, str]] = {
+    "morning": ("05:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "21:00"),
+    "night": ("21:00", "05:00"),
+}
+DAY_ALIASES: dict[str, str] = {day[:3]: day for day in DAYS} | {
+    "tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",
+                    "hybrid": "hybrid"}
+
 TEXT = Field("text")
 SOURCE = Field("text", doc="where the facts came from: a web site, a printed list, a phone call")
 CHECKED = Field("date", doc="the day someone last confirmed the entry against its source")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from peerfind import schema
+from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS
 from peerfind.models import Catalogue, Group, Helpline, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
 
@@ -25,17 +26,6 @@ DEFAULT_MINUTES = 60  # how long a meeting of unknown length counts as "in progr
 MILES_PER_KM = 0.621371
 EARTH_RADIUS_KM = 6371.0
 
-# Start-time buckets for --time; night wraps past midnight.
-TIME_BUCKETS: dict[str, tuple[str, str]] = {
-    "morning": ("05:00", "12:00"),
-    "afternoon": ("12:00", "17:00"),
-    "evening": ("17:00", "21:00"),
-    "night": ("21:00", "05:00"),
-}
-DAY_ALIASES: dict[str, str] = {day[:3]: day for day in schema.DAYS} | {
-    "tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
-ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",
-                    "hybrid": "hybrid"}
 ACCESSIBLE_TYPE = "wheelchair"
 
 
