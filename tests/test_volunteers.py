@@ -12,7 +12,7 @@ import yaml
 
 from peerfind import schema
 from peerfind.catalogue import Source, load
-from peerfind.search import stale
+from peerfind.stale import stale
 from peerfind.validate import check
 from peerfind.yamlio import compose
 from tests.conftest import CATALOGUES, FIXTURES, ROOT

@@ -1,3 +1,3 @@
-from peerfind.cli import main
+from peerfind.entry import main
 
 main()

@@ -1,7 +1,8 @@
 """A cache of checked catalogues, so a lookup need not parse YAML every time.
 
 One JSON file per catalogue path in the user's cache folder. An entry is used
-only when the catalogue's path, size, modification time and content hash, and
+only when the catalogue's path, size, modification time and content checksum
+(CRC-32, enough to notice any edit and cheaper to load than hashlib), and
 peerfind's own version, all match; anything else (a corrupt, foreign or stale
 file) is ignored and rebuilt. JSON, never pickle: reading a cache can never run
 code. Only catalogues without errors are cached.
@@ -9,8 +10,8 @@ code. Only catalogues without errors are cached.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,14 @@ STAMP = f"{__version__}/{FORMAT_VERSION}"
 
 
 def _entry_path(folder: Path, catalogue: Path) -> Path:
-    name = hashlib.blake2b(str(catalogue).encode("utf-8"), digest_size=16).hexdigest()
-    return folder / f"{name}.json"
+    name = zlib.crc32(str(catalogue).encode("utf-8"))
+    return folder / f"{catalogue.stem[:40]}-{name:08x}.json"
 
 
 def fingerprint(path: Path, raw: bytes) -> dict[str, Any]:
     stat = path.stat()
     return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "hash": hashlib.blake2b(raw, digest_size=32).hexdigest()}
+            "crc32": zlib.crc32(raw)}
 
 
 def read(folder: Path, path: Path, raw: bytes) -> dict[str, Any] | None:

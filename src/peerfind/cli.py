@@ -12,6 +12,7 @@ import enum
 import functools
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from peerfind.search import Filters, RawFilters
     from peerfind.settings import Settings
 
-app = typer.Typer(
+APP_SETTINGS: dict[str, Any] = dict(
     name="peerfind",
     help="Find recovery peer-support meetings (AA, NA, SMART Recovery and more) around "
     "Poughkeepsie and Dutchess County, New York.\n\nMeeting times change: call or check "
@@ -35,8 +36,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain Click help: fast, and no markup in our help texts
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app = typer.Typer(**APP_SETTINGS)
 
 MAX_SHOWN_PROBLEMS = 5
 
@@ -120,7 +123,9 @@ def validate(
         bool, typer.Option("--strict", help="Fail on warnings too (stale or unsourced entries).")
     ] = False,
 ) -> None:
-    """Check catalogues and report every mistake with file:line:col.
+    """Check catalogues; report every mistake.
+
+    Each problem is printed as file:line:col with what was expected and how to fix it.
 
     Exit status: 0 valid, 1 errors (or warnings with --strict).
 
@@ -511,7 +516,10 @@ def resources(
     json_out: JsonOption = False,
     catalogue: CatalogueOption = None,
 ) -> None:
-    """Local resources: crisis centres, hospitals, community groups, meeting finders.
+    """Crisis centres, hospitals, meeting finders.
+
+    Local resources: crisis centres, treatment, hospitals, community groups and
+    where current meeting lists are kept.
 
     Examples:
 
@@ -541,7 +549,9 @@ def resources(
 @app.command()
 @_errors
 def guide() -> None:
-    """What to expect at a first meeting: cost, listening, 12-step and SMART.
+    """What to expect at a first meeting.
+
+    Cost, listening without sharing, 12-step and SMART, trying several groups.
 
     Example:
 
@@ -583,8 +593,10 @@ def handout(
                                            "or es.")] = Language.en,
     catalogue: CatalogueOption = None,
 ) -> None:
-    """A printable page for someone leaving treatment: the week's meetings, help lines,
-    what to expect, and where current lists are kept.
+    """A printable handout of meetings and help.
+
+    For someone leaving treatment: the week's meetings, help lines, what to expect,
+    and where current lists are kept, on one or two US Letter pages.
 
     Examples:
 
@@ -637,7 +649,10 @@ def export(
         help="Write here instead of to the screen.")] = None,
     catalogue: CatalogueOption = None,
 ) -> None:
-    """Export meetings for other programs: calendars, spreadsheets, meeting apps.
+    """Meetings as a calendar, spreadsheet or feed.
+
+    For other programs: calendars (.ics), spreadsheets (.csv), meeting apps
+    (Meeting Guide JSON) and scripts (JSON).
 
     Examples:
 
@@ -695,7 +710,10 @@ def import_(
     fellowship: Annotated[str, typer.Option(
         "--fellowship", metavar="NAME", help="Fellowship of the feed's meetings.")] = "AA",
 ) -> None:
-    """Turn a Meeting Guide JSON feed into a catalogue (or merge it into one).
+    """A Meeting Guide feed into a catalogue.
+
+    Reads a Meeting Guide JSON feed (a file or URL) and writes a catalogue, or
+    merges it into one.
 
     Every imported group is marked unverified, with the feed as its source.
 
@@ -761,7 +779,9 @@ def config(
                                        "start from, if there is none.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Where peerfind keeps your settings and data, and the settings in force.
+    """Your settings, overlay and folders.
+
+    Where peerfind keeps your settings and data, and the settings in force.
 
     Examples:
 
@@ -821,7 +841,10 @@ def stale_(
     json_out: JsonOption = False,
     catalogue: CatalogueOption = None,
 ) -> None:
-    """The volunteers' to-do list: entries never confirmed, or not for a while.
+    """Entries due for a volunteer's check.
+
+    The volunteers' to-do list: entries never confirmed, or not for a while,
+    oldest first, with their source and contact.
 
     Examples:
 
@@ -830,7 +853,7 @@ def stale_(
       peerfind stale --days 365 --json
     """
     from peerfind import records
-    from peerfind.search import stale
+    from peerfind.stale import stale
 
     cat, _ = _load(catalogue)
     found = stale(cat, dt.date.today(), days)
@@ -848,7 +871,9 @@ def schema_(
         "--output", "-o", metavar="PATH", show_default=False,
         help="Write here instead of to the screen.")] = None,
 ) -> None:
-    """Print a JSON Schema of the catalogue, for editors' completion and checks.
+    """A JSON Schema of the catalogue format.
+
+    For editors' completion and checks (see CONTRIBUTING.md).
 
     Examples:
 
@@ -870,9 +895,24 @@ def _count(found: list[Any]) -> str:
     return plural(len(found), "meeting")
 
 
+def _only(name: str) -> typer.Typer:
+    """The app with just one command: Typer builds every command's options before it
+    runs any, so for ``peerfind list ...`` building only ``list`` saves start-up time."""
+    for command in app.registered_commands:
+        if (command.name or command.callback.__name__) == name:  # type: ignore[union-attr]
+            single = typer.Typer(**APP_SETTINGS)
+            single.registered_callback = app.registered_callback
+            single.registered_commands = [command]
+            return single
+    return app
+
+
 def main() -> None:
+    argv = sys.argv[1:]
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    chosen = _only(argv[0]) if argv and not completing else app
     try:
-        app(prog_name="peerfind")
+        chosen(prog_name="peerfind")
     except Exception as error:  # noqa: BLE001 - the last guard against a traceback
         _stderr(f"peerfind: internal error: {type(error).__name__}: {error}")
         _stderr("peerfind: this is a bug; please report it with the command you ran")

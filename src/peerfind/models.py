@@ -149,28 +149,41 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "checked": _date(data.get("checked"))}
 
 
-def group_from(data: dict[str, Any]) -> Group:
-    meetings = tuple(
-        Meeting(
-            day=m["day"],
-            time=m["time"],
-            minutes=_minutes(m["time"], m["end"]) if "end" in m else m.get("minutes"),
-            types=tuple(m.get("types", ())),
-            notes=m.get("notes", ""),
-        )
-        for m in data["meetings"]
+def meeting_from(data: dict[str, Any]) -> Meeting:
+    time = data["time"]
+    return Meeting(
+        data["day"],
+        time,
+        _minutes(time, data["end"]) if "end" in data else data.get("minutes"),
+        tuple(data["types"]) if "types" in data else (),
+        data.get("notes", ""),
     )
-    online = data.get("online")
-    contact = data.get("contact")
+
+
+def group_from(data: dict[str, Any]) -> Group:
+    # Positional, in field order: this runs once per group of a large catalogue.
+    get = data.get
+    online, contact, checked = get("online"), get("contact"), get("checked")
     return Group(
-        **{
-            **_entry(data),
-            "meetings": meetings,
-            "types": tuple(data.get("types", ())),
-            "other_types": tuple(data.get("other_types", ())),
-            "online": Online(**online) if online else None,
-            "contact": Contact(**contact) if contact else None,
-        }
+        data["id"],
+        data["name"],
+        data["fellowship"],
+        data["attendance"],
+        tuple([meeting_from(m) for m in data["meetings"]]),
+        data["status"],
+        get("venue", ""),
+        get("address", ""),
+        get("town", ""),
+        get("latitude"),
+        get("longitude"),
+        Online(**online) if online else None,
+        tuple(data["types"]) if "types" in data else (),
+        tuple(data["other_types"]) if "other_types" in data else (),
+        get("language", "english"),
+        Contact(**contact) if contact else None,
+        get("notes", ""),
+        get("source", ""),
+        dt.date.fromisoformat(checked) if checked else None,
     )
 
 

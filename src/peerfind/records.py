@@ -6,7 +6,8 @@ from typing import Any
 
 from peerfind.models import Group, Helpline, Resource
 from peerfind.schema import ALL_TYPES
-from peerfind.search import Occurrence, Stale
+from peerfind.search import Occurrence
+from peerfind.stale import Stale
 
 
 def _iso(value: Any) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group as Stack, RenderableType
@@ -21,7 +22,10 @@ from peerfind import schema
 from peerfind.i18n import clock, guide as guide_sections, strings, time_range
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
-from peerfind.search import Occurrence, Stale
+from peerfind.search import Occurrence
+
+if TYPE_CHECKING:
+    from peerfind.stale import Stale
 
 # C0/C1 controls and the bidirectional overrides that can make text lie.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")

@@ -105,8 +105,6 @@ def _check(path: Path, values: dict[str, Any]) -> Settings:
 
 def load(where: Folders | None = None) -> Settings:
     """The settings in force: the config file's, or the defaults when there is none."""
-    import tomllib
-
     path = (where or folders()).config_file
     try:
         text = path.read_text(encoding="utf-8")
@@ -114,6 +112,8 @@ def load(where: Folders | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"{path}: cannot be read ({error}); fix or remove it") from None
+    import tomllib
+
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
