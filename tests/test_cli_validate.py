@@ -175,3 +175,23 @@ def test_python_dash_m_runs_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr == ""
     assert result.stdout.startswith("bad.yaml:1:1: error: the top level is a list;")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stdout_start"),
+    [
+        (["--version"], 0, f"peerfind {__version__}\n"),
+        (["-V"], 0, f"peerfind {__version__}\n"),
+        (["list", "--help"], 0, "Usage: peerfind list [OPTIONS]"),
+        (["--help"], 0, "Usage: peerfind [OPTIONS] COMMAND [ARGS]..."),
+        (["lst"], 2, ""),
+    ],
+)
+def test_the_console_entry_point(args, code, stdout_start):
+    """python -m peerfind goes through the same entry point as the console script."""
+    result = subprocess.run([sys.executable, "-m", "peerfind", *args], capture_output=True,
+                            text=True, env={**os.environ, "NO_COLOR": "1"}, cwd=ROOT)
+    assert result.returncode == code
+    assert result.stdout.startswith(stdout_start)
+    if code == 2:
+        assert "Error: No such command 'lst'. Did you mean 'list'?" in result.stderr
