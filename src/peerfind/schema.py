@@ -166,6 +166,13 @@ ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online"
 TEXT = Field("text")
 SOURCE = Field("text", doc="where the facts came from: a web site, a printed list, a phone call")
 CHECKED = Field("date", doc="the day someone last confirmed the entry against its source")
+# Every help line, resource and group ends with these: what it says and where from.
+PROVENANCE: dict[str, Field] = {
+    "notes": TEXT,
+    "source": SOURCE,
+    "checked": CHECKED,
+    "status": Field("choice", choices=STATUSES),
+}
 
 SECTIONS: dict[str, dict[str, Field]] = {
     "catalogue": {
@@ -195,10 +202,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "url": Field("url"),
         "hours": TEXT,
         "languages": Field("list", item="text"),
-        "notes": TEXT,
-        "source": SOURCE,
-        "checked": CHECKED,
-        "status": Field("choice", choices=STATUSES),
+        **PROVENANCE,
     },
     "resource": {
         "id": Field("slug", required=True),
@@ -209,10 +213,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "phone": Field("phone"),
         "url": Field("url"),
         "hours": TEXT,
-        "notes": TEXT,
-        "source": SOURCE,
-        "checked": CHECKED,
-        "status": Field("choice", choices=STATUSES),
+        **PROVENANCE,
     },
     "group": {
         "id": Field("slug", required=True, doc="unique slug: lower-case letters, digits, hyphens"),
@@ -231,10 +232,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "language": Field("choice", choices=tuple(LANGUAGES)),
         "meetings": Field("list", required=True, section="meeting"),
         "contact": Field("section", section="contact"),
-        "notes": TEXT,
-        "source": SOURCE,
-        "checked": CHECKED,
-        "status": Field("choice", choices=STATUSES),
+        **PROVENANCE,
     },
     "meeting": {
         "day": Field("choice", required=True, choices=DAYS),

@@ -260,12 +260,11 @@ class Checker:
         return None
 
     def convert_slug(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, "an id of lower-case letters, digits and hyphens")
-        if value is None or SLUG.fullmatch(value):
-            return value
-        self.error(node, where, f"'{value}' is not a valid id; use lower-case letters, digits "
-                   f"and single hyphens, e.g. '{slugify(value) or 'beacon-aa'}'")
-        return None
+        return self._matching(
+            node, where, "an id of lower-case letters, digits and hyphens",
+            lambda v: bool(SLUG.fullmatch(v)),
+            lambda v: f"'{v}' is not a valid id; use lower-case letters, digits and single "
+                      f"hyphens, e.g. '{slugify(v) or 'beacon-aa'}'")
 
     def convert_time(self, node: Node, field: Field, where: list[str]) -> str | None:
         value = self.text(node, where, 'a 24-hour time "HH:MM"')
@@ -329,35 +328,34 @@ class Checker:
                    "(decimal degrees; places west of Greenwich are negative)")
         return None
 
-    def convert_url(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, "a web address starting with https://")
-        if value is None:
-            return None
-        if is_url(value):
+    def _matching(self, node: Node, where: list[str], expected: str,
+                  ok: Callable[[str], bool], wrong: Callable[[str], str]) -> str | None:
+        """Text that passes ``ok``, or an error worded by ``wrong``."""
+        value = self.text(node, where, expected)
+        if value is None or ok(value):
             return value
-        fix = f"; write 'https://{value}'" if "://" not in value and "." in value else ""
-        self.error(node, where, f"'{value}' is not a web address starting with https:// or "
-                   f"http://{fix}")
+        self.error(node, where, wrong(value))
         return None
+
+    def convert_url(self, node: Node, field: Field, where: list[str]) -> str | None:
+        def wrong(value: str) -> str:
+            fix = f"; write 'https://{value}'" if "://" not in value and "." in value else ""
+            return f"'{value}' is not a web address starting with https:// or http://{fix}"
+
+        return self._matching(node, where, "a web address starting with https://", is_url,
+                              wrong)
 
     def convert_email(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, "an email address")
-        if value is None or EMAIL.fullmatch(value):
-            return value
-        self.error(node, where, f"'{value}' is not an email address like "
-                   "group@example.org")
-        return None
+        return self._matching(
+            node, where, "an email address", lambda v: bool(EMAIL.fullmatch(v)),
+            lambda v: f"'{v}' is not an email address like group@example.org")
 
     def convert_phone(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, 'a phone number such as "(845) 555-0100"')
-        if value is None:
-            return None
-        if is_phone(value):
-            return value
-        self.error(node, where, f"'{value}' is not a phone number; expected 10 digits such "
-                   "as \"(845) 555-0100\", 1 and 10 digits, or a 3-digit line such as "
-                   "\"988\"; put extensions and words in notes")
-        return None
+        return self._matching(
+            node, where, 'a phone number such as "(845) 555-0100"', is_phone,
+            lambda v: f"'{v}' is not a phone number; expected 10 digits such as "
+                      "\"(845) 555-0100\", 1 and 10 digits, or a 3-digit line such as "
+                      "\"988\"; put extensions and words in notes")
 
     def convert_timezone(self, node: Node, field: Field, where: list[str]) -> str | None:
         value = self.text(node, where, "a time zone name such as America/New_York")
@@ -375,12 +373,10 @@ class Checker:
         return value
 
     def convert_first_name(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, "a first name and last initial")
-        if value is None or is_first_name(value):
-            return value
-        self.error(node, where, f"'{value}' is not a first name and last initial; members "
-                   "stay anonymous, so write e.g. 'Pat K.' or give a group phone or email")
-        return None
+        return self._matching(
+            node, where, "a first name and last initial", is_first_name,
+            lambda v: f"'{v}' is not a first name and last initial; members stay anonymous, "
+                      "so write e.g. 'Pat K.' or give a group phone or email")
 
     # -- checks that need more than one field -----------------------------
     def after_catalogue(self, out: Data, given: dict[str, Node], node: Mapping,
