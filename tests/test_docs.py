@@ -15,12 +15,14 @@ from tests.conftest import ROOT
 CATALOGUE_DOC = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
 
 
-def test_catalogue_doc_example_is_valid():
-    example = re.search(r"```yaml\n(.*?)```", CATALOGUE_DOC, re.DOTALL).group(1)
+def test_catalogue_doc_examples_are_valid():
+    example, overlay = re.findall(r"```yaml\n(.*?)```", CATALOGUE_DOC, re.DOTALL)
     root, problems = compose(example)
     data, found = check(root, dt.date(2026, 11, 27))
     assert problems + found == []
     assert data["groups"][0]["meetings"][0]["end"] == "20:30"
+    root, problems = compose(overlay)
+    assert problems + check(root, dt.date(2026, 11, 27), "overlay")[1] == []
 
 
 @pytest.mark.parametrize("section", sorted(schema.SECTIONS))

@@ -257,12 +257,11 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
         from peerfind.search import RawFilters
 
         given = {name: kwargs.pop(name) for name in names}
-        at = given.pop("at")
         raw = RawFilters(**{
-            name: tuple(value or ()) if kind == list[str] | None else value
-            for (name, kind, _), value in zip(_FILTERS, given.values(), strict=False)
+            name: tuple(given[name] or ()) if kind == list[str] | None else given[name]
+            for name, kind, _ in _FILTERS if name != "at"
         })
-        return command(*args, raw=raw, at=at, **kwargs)
+        return command(*args, raw=raw, at=given["at"], **kwargs)
 
     own = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY,
@@ -388,7 +387,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
         return _print(render.listing(found, cat, heading=heading, first="none",
                                      distance=distance, empty="", h24=settings.clock24))
     later = upcoming(cat, filters, now, 3)
-    matching = "" if raw == type(raw)() else " that match"
+    matching = " that match" if raw.any_given else ""
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
                f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
     _print(render.listing(later, cat, heading=heading,

@@ -88,6 +88,11 @@ class RawFilters:
     verified_only: bool = False
     include_closed: bool = False
 
+    @property
+    def any_given(self) -> bool:
+        """Whether any filter was asked for at all."""
+        return self != RawFilters()
+
 
 # -- parsing what the user typed ----------------------------------------------
 
