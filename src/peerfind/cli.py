@@ -621,6 +621,8 @@ def handout(
         data = text.encode("utf-8")
     else:
         html = page.to_html(content)
+        if kind == "pdf" and sys.stderr.isatty():
+            _stderr("peerfind: printing the PDF with headless Chromium ...")
         data = html.encode("utf-8") if kind == "html" else page.to_pdf(html)
     path = Path(output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
     write_atomic(path, data)
