@@ -372,6 +372,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
       peerfind tonight --at 18:30
     """
+    from peerfind.i18n import clock
     from peerfind.search import upcoming
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
@@ -381,7 +382,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     from peerfind import render
 
     heading = (f"Still to come today, {render.long_date(now.date())}, from "
-               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)} ({cat.timezone} time)")
+               f"{clock(f'{now:%H:%M}', h24=settings.clock24)} ({cat.timezone} time)")
     distance = filters.near is not None
     if found:
         return _print(render.listing(found, cat, heading=heading, first="none",
@@ -389,7 +390,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     later = upcoming(cat, filters, now, 3)
     matching = " that match" if raw.any_given else ""
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
-               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
+               f"{clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
     _print(render.listing(later, cat, heading=heading,
                           first="date", distance=distance, h24=settings.clock24,
                           empty="No upcoming meetings match these filters either."))
@@ -410,6 +411,7 @@ def next_(raw: RawFilters, at: str | None,
 
       peerfind next -n 10 --fellowship SMART --attendance online
     """
+    from peerfind.i18n import clock
     from peerfind.search import upcoming
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
@@ -419,7 +421,7 @@ def next_(raw: RawFilters, at: str | None,
     from peerfind import render
 
     heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
-               f"{render.clock(f'{now:%H:%M}', h24=settings.clock24)}")
+               f"{clock(f'{now:%H:%M}', h24=settings.clock24)}")
     _print(render.listing(found, cat, heading=heading, first="date",
                           distance=filters.near is not None, h24=settings.clock24,
                           empty="No upcoming meetings match these filters."))

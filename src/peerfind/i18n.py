@@ -36,13 +36,14 @@ def guide(lang: str = "en") -> list[tuple[str, list[str]]]:
     return sections
 
 
-def long_date(day: dt.date, lang: str = "en") -> str:
-    """'Friday 27 November 2026' / 'Viernes 27 de noviembre de 2026'."""
+def long_date(day: dt.date, lang: str = "en", year: bool = True) -> str:
+    """'Friday 27 November 2026' / 'viernes 27 de noviembre de 2026', or without the year."""
     text = strings(lang)
     weekday = text[("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                     "sunday")[day.weekday()]]
-    return text["date"].format(weekday=weekday, weekday_lower=weekday.lower(), day=day.day,
-                               month=text[f"month.{day.month}"], year=day.year)
+    return text["date" if year else "day_month"].format(
+        weekday=weekday, weekday_lower=weekday.lower(), day=day.day,
+        month=text[f"month.{day.month}"], year=day.year)
 
 
 def clock(hhmm: str, lang: str = "en", h24: bool = False) -> str:

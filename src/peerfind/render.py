@@ -19,7 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from peerfind import schema
-from peerfind.i18n import clock, guide as guide_sections, strings, time_range
+from peerfind.i18n import guide as guide_sections, strings, time_range
+from peerfind.i18n import long_date as i18n_long_date
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
 from peerfind.search import Occurrence
@@ -41,8 +42,8 @@ STATUS_STYLE = {"unverified": "yellow", "temporarily-closed": "red", "closed": "
 ATTENDANCE_LABELS = {"in_person": "in person", "online": "online", "hybrid": "in person and online"}
 
 
-def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+def make_console() -> Console:
+    return Console(markup=False, emoji=False, highlight=False)
 
 
 def safe(value: str, style: str = "") -> Text:
@@ -59,7 +60,8 @@ def occurrence_time(o: Occurrence, h24: bool = False) -> str:
 
 
 def long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+    """'Friday 27 November', for headings."""
+    return i18n_long_date(day, year=False)
 
 
 def short_date(day: dt.date) -> str:
