@@ -64,6 +64,7 @@ def test_markdown_handout(run, expected):
     result = run("handout", "--at", AT, "--format", "markdown", "--town", "otherton")
     assert result.exit_code == 0
     expected("handout.md", result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_html_handout_is_self_contained_and_escapes_catalogue_text(run, tmp_path):

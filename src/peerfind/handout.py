@@ -245,7 +245,7 @@ def to_markdown(h: Handout) -> str:
         out += ["", f"*{t['types']}: " + " · ".join(f"{c} {label}" for c, label in h.legend)
                 + "*"]
     if h.any_unverified:
-        out += ["", f"*{t['unverified_note']}*"]
+        out += ["", f"*({t['unverified']})* {t['unverified_note']}"]
     out += ["", f"## {t['guide_heading']}"]
     for heading, paragraphs in h.guide:
         out += ["", f"**{heading}**", ""]
@@ -255,7 +255,23 @@ def to_markdown(h: Handout) -> str:
         out += [f"- {md(d.name)}: {md(d.url)}" for d in h.directories]
     out += ["", f"## {t['notes_heading']}", "", *(["&nbsp;", ""] * 3)]
     out += [f"*{t['confirm']} {md(h.updated)}*"]
-    return "\n".join(out) + "\n"
+    return "\n".join(folded for line in out for folded in _fold(line)) + "\n"
+
+
+def _fold(line: str) -> list[str]:
+    """A Markdown line wrapped to 80 columns; list items and hard breaks kept."""
+    if len(line) <= WIDTH or line.startswith("#"):
+        return [line]
+    hard = line.endswith("  ")
+    body = line.rstrip()
+    indent = " " * (len(body) - len(body.lstrip()))
+    if body.lstrip().startswith("- "):
+        indent += "  "
+    lines = textwrap.wrap(body, WIDTH - (2 if hard else 0), subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False)
+    if hard:
+        lines[-1] += "  "
+    return lines
 
 
 # -- HTML and PDF ---------------------------------------------------------------------
