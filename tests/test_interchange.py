@@ -217,6 +217,11 @@ def test_time_zone_comes_from_the_feed_else_the_option():
                                 "(set --timezone)"]
     with pytest.raises(feed.FeedError, match="'Mars/Base' is not a time zone"):
         feed.convert([record], "f", TODAY, timezone="Mars/Base")
+    bad_own = feed.convert([{**record, "timezone": "Mars/Base"}], "f", TODAY,
+                           timezone="America/Chicago")
+    assert (bad_own.data["timezone"], bad_own.warnings) == (
+        "America/Chicago", ["the feed names the time zone 'Mars/Base', which does not exist; "
+                            "using America/Chicago"])
 
 
 def test_not_json(tmp_path):

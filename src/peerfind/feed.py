@@ -291,6 +291,34 @@ def _contact(record: dict[str, Any], where: str, warnings: list[str]) -> dict[st
 # -- the catalogue ------------------------------------------------------------------
 
 
+def _is_zone(name: str) -> bool:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America"
+        return False
+    return True
+
+
+def _zone(records: list[Any], fallback: str | None, warnings: list[str]) -> str:
+    """The feed's own time zone if it names one that exists, else ``fallback``."""
+    if fallback is not None and not _is_zone(fallback):
+        raise FeedError(f"'{fallback}' is not a time zone; give --timezone as an IANA name "
+                        "such as America/New_York")
+    zones = {_text(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
+    own = sorted(zones)[0] if len(zones) == 1 else None
+    if own is not None and _is_zone(own):
+        return own
+    zone = fallback or DEFAULT_TIMEZONE
+    said = f"names the time zone {own!r}, which does not exist" if own else (
+        "names no single time zone")
+    if own is not None or fallback is None:
+        warnings.append(f"the feed {said}; using {zone}"
+                        + ("" if fallback else " (set --timezone)"))
+    return zone
+
+
 def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | None = None,
             fellowship: str = "AA") -> Imported:
     """Catalogue data (as ``validate.check`` returns it) from feed records.
@@ -298,21 +326,10 @@ def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | No
     The time zone is the feed's own; ``timezone`` is used only when the feed names
     none (or several), and America/New_York, with a warning, when neither does.
     """
-    import zoneinfo
-
     warnings: list[str] = []
     rows = [row for index, record in enumerate(records)
             if (row := _row(index, record, warnings)) is not None]
-    zones = {_text(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
-    zone = sorted(zones)[0] if len(zones) == 1 else timezone
-    if zone is None:
-        zone = DEFAULT_TIMEZONE
-        warnings.append(f"the feed names no single time zone; using {zone} (set --timezone)")
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America"
-        raise FeedError(f"'{zone}' is not a time zone; give --timezone as an IANA name such "
-                        "as America/New_York") from None
+    zone = _zone(records, timezone, warnings)
 
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     types: dict[tuple[str, str], list[list[str]]] = {}
