@@ -31,18 +31,12 @@ def slug(o: Occurrence) -> str:
     return f"{o.group.id}-{o.meeting.day[:3]}-{o.meeting.time.replace(':', '')}"
 
 
-def _status_note(group: Group) -> str:
-    if group.status == "unverified":
-        return "Unverified: not confirmed by anyone yet."
-    if group.status == "temporarily-closed":
-        return "Temporarily closed."
-    if group.status == "closed":
-        return "Closed."
-    return ""
+STATUS_NOTES = {"unverified": "Unverified: not confirmed by anyone yet.",
+                "temporarily-closed": "Temporarily closed.", "closed": "Closed."}
 
 
 def _notes(o: Occurrence) -> str:
-    parts = [o.meeting.notes, o.group.notes, _status_note(o.group)]
+    parts = [o.meeting.notes, o.group.notes, STATUS_NOTES.get(o.group.status, "")]
     return "\n".join(part for part in parts if part)
 
 
