@@ -195,3 +195,11 @@ def test_the_console_entry_point(args, code, stdout_start):
     assert result.stdout.startswith(stdout_start)
     if code == 2:
         assert "Error: No such command 'lst'. Did you mean 'list'?" in result.stderr
+
+
+def test_shell_completion_of_option_values():
+    env = {**os.environ, "_PEERFIND_COMPLETE": "complete_bash",
+           "COMP_WORDS": "peerfind list --day sat", "COMP_CWORD": "3"}
+    result = subprocess.run([sys.executable, "-m", "peerfind"], capture_output=True, text=True,
+                            env=env, cwd=ROOT)
+    assert result.stdout.split() == ["saturday", "sat"]
