@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from peerfind.catalogue import Source, load
+from peerfind.models import Group, Meeting
 from peerfind.problems import UsageError
 from peerfind.search import (
     RawFilters,
@@ -86,6 +88,16 @@ def test_include_closed():
 )
 def test_filters(options, expected):
     assert names(week(CATALOGUE, filters(**options), FRIDAY_EVENING)) == expected
+
+
+def test_language_of_one_meeting_counts():
+    group = Group(id="g", name="Fictional", fellowship="NA", attendance="online", status="active",
+                  meetings=(Meeting("monday", "19:00"), Meeting("friday", "19:00",
+                                                                types=("spanish",))))
+    catalogue = replace(CATALOGUE, groups=(group,))
+    found = week(catalogue, parse_filters(RawFilters(language="spanish"), catalogue,
+                                          FRIDAY_EVENING.date()), FRIDAY_EVENING)
+    assert [o.meeting.day for o in found] == ["friday"]
 
 
 def test_near_uses_own_coordinates_else_town_centre():

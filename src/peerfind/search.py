@@ -289,10 +289,6 @@ def group_matches(group: Group, filters: Filters) -> bool:
         return False
     if filters.attendance and group.attendance not in (filters.attendance, "hybrid"):
         return False
-    if filters.language and not (
-        group.language == filters.language or filters.language in group.types
-    ):
-        return False
     if filters.search:
         haystack = " ".join((group.name, group.venue, group.address, group.town, group.notes,
                              *(m.notes for m in group.meetings)))
@@ -311,12 +307,15 @@ def meeting_matches(group: Group, meeting: Meeting, filters: Filters) -> bool:
         return False
     if filters.buckets and not any(_in_bucket(meeting.time, b) for b in filters.buckets):
         return False
+    # A meeting's language counts as one of its types: a Spanish-speaking group, or one
+    # meeting of a group marked 'spanish', both match --language spanish.
     types = set(group.types) | set(meeting.types) | {group.language}
+    needed = set(filters.types)
     if filters.accessible:
-        types_needed = filters.types | {ACCESSIBLE_TYPE}
-    else:
-        types_needed = filters.types
-    return types_needed <= types
+        needed.add(ACCESSIBLE_TYPE)
+    if filters.language:
+        needed.add(filters.language)
+    return needed <= types
 
 
 def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting, float | None]]:
