@@ -118,6 +118,25 @@ def _fail(mark: yaml.Mark | None, message: str) -> LoadError:
     return LoadError(Problem(line, col, message))
 
 
+def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
+    """Where a syntax error is, and what to do, in a volunteer's words where we can."""
+    mark = error.problem_mark or error.context_mark
+    what = error.problem or "invalid YAML"
+    if "nesting depth" in what:
+        return mark, TOO_DEEP
+    if error.context == "while scanning a quoted scalar" and error.context_mark:
+        return error.context_mark, ("this quoted text is never closed; add the closing quote "
+                                    "at its end")
+    if mark is not None:
+        lines = text.split("\n")
+        here = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        if here == "\t":
+            return mark, "a tab character here; YAML indents with spaces only: replace it"
+    context = f" {error.context}" if error.context else ""
+    return mark, (f"YAML syntax error: {what}{context}; check the indentation and quoting on "
+                  "this line and the one above")
+
+
 def _unsupported(tag: str) -> str:
     short = tag.replace("tag:yaml.org,2002:", "!!")
     return f"the YAML tag {short} is not supported; remove it and write plain values"
@@ -250,14 +269,7 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
                                 "catalogue is one document: remove the '---' line and what "
                                 "follows, or merge it into the first")
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or "invalid YAML"
-        if "nesting depth" in what:
-            what = TOO_DEEP
-        else:
-            context = f" {error.context}" if error.context else ""
-            what = (f"YAML syntax error: {what}{context}; check the indentation and quoting "
-                    "on this line and the one above")
+        mark, what = _explain(error, text)
         line, col = place(mark) if mark else (1, 1)
         raise LoadError(Problem(line, col, what)) from None
     except yaml.YAMLError as error:
