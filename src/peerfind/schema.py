@@ -160,6 +160,17 @@ TIME_BUCKETS: dict[str, tuple[str, str]] = {
 }
 DAY_ALIASES: dict[str, str] = {day[:3]: day for day in DAYS} | {
     "tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+# Common ways of writing a value that the catalogue spells one way: the validator
+# says which to write instead.
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "fellowship": {key.casefold(): key for key in FELLOWSHIPS}
+    | {name.casefold(): key for key, (name, _) in FELLOWSHIPS.items()},
+    "day": dict(DAY_ALIASES),
+    "attendance": {"in-person": "in_person", "in person": "in_person", "inperson": "in_person",
+                   "virtual": "online", "zoom": "online", "both": "hybrid"},
+    "status": {"verified": "active", "confirmed": "active", "unconfirmed": "unverified",
+               "temporarily closed": "temporarily-closed"},
+}
 ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",
                     "hybrid": "hybrid"}
 

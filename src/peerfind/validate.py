@@ -242,6 +242,12 @@ class Checker:
         value = self.text(node, where, f"a {where[-1]} name")
         if value is None or value in field.choices:
             return value
+        meant = schema.CHOICE_ALIASES.get(where[-1], {}).get(value.casefold())
+        if meant is None and value.casefold() in field.choices:
+            meant = value.casefold()
+        if meant is not None:
+            self.error(node, where, f"'{value}' is not a valid {where[-1]}; write '{meant}'")
+            return None
         self.error(node, where, f"'{value}' is not a valid {where[-1]}; expected one "
                    f"of {', '.join(field.choices)}{did_you_mean(value, field.choices)}")
         return None
