@@ -480,11 +480,8 @@ def show(
     if json_out:
         return _print_json(records.group(entry) if is_group else records.resource(entry))
     from peerfind import render
-    from rich.console import Group as Stack
 
-    panel = (render.group_panel(entry, settings.clock24) if is_group
-             else render.resource_panel(entry))
-    _print(Stack(panel, render.footer(cat)))
+    _print(render.entry(entry, cat, settings.clock24))
 
 
 @app.command()

@@ -275,7 +275,13 @@ def resource_panel(resource: Resource) -> Panel:
     return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
 
 
-def _entry(title: Text, lines: Iterable[Text | str]) -> RenderableType:
+def entry(item: Group | Resource, catalogue: Catalogue, h24: bool = False) -> RenderableType:
+    """``peerfind show``: one group or resource, then the reminder."""
+    panel = group_panel(item, h24) if isinstance(item, Group) else resource_panel(item)
+    return Stack(panel, footer(catalogue))
+
+
+def _block(title: Text, lines: Iterable[Text | str]) -> RenderableType:
     """A bold first line, then indented detail lines: reads well at any width."""
     body = Table.grid()
     body.add_column(overflow="fold")
@@ -304,7 +310,7 @@ def helplines(lines: Sequence[Helpline], catalogue: Catalogue) -> RenderableType
             f"TTY {h.tty}" if h.tty else "",
             h.url,
         )
-        parts.append(_entry(title, [reach, h.notes]))
+        parts.append(_block(title, [reach, h.notes]))
     parts.append(footer(catalogue))
     return Stack(*parts)
 
@@ -318,7 +324,7 @@ def resources(entries: Sequence[Resource], catalogue: Catalogue) -> RenderableTy
         if r.status != "active":
             title.append_text(Text.assemble("  ", status_text(r.status)))
         place = r.address or r.town
-        parts.append(_entry(title, [_joined(place, r.phone, r.hours), r.url, r.notes]))
+        parts.append(_block(title, [_joined(place, r.phone, r.hours), r.url, r.notes]))
     parts.append(Text("'peerfind show ID' gives the details of one.", style="dim"))
     parts.append(footer(catalogue))
     return Stack(*parts)
