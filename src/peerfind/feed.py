@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -78,11 +77,11 @@ def fetch(url: str, timeout: float | None = None) -> bytes:
         raise FeedError(f"{url}: the server answered HTTP {error.code} {error.reason}; check "
                         "the address, or try again later") from None
     except urllib.error.URLError as error:
-        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+        if isinstance(error.reason, TimeoutError):
             raise FeedError(f"{url}: no answer within {timeout:g} s; try again later") from None
         raise FeedError(f"{url}: cannot connect ({error.reason}); check the address and "
                         "your connection") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FeedError(f"{url}: no answer within {timeout:g} s; try again later") from None
     if len(data) > MAX_FEED_BYTES:
         raise FeedError(f"{url}: the answer is larger than {limit} MB; a meeting feed is far "
