@@ -446,8 +446,8 @@ class Checker:
                        "online: {url: https://...}")
         if attendance in ("in_person", "hybrid"):
             if "town" not in given:
-                self.error(node, where, "a group that meets in person needs town:; add the "
-                           "town it meets in")
+                self.error(node, where, "a group that meets in person needs a town; add "
+                           "town: with the town it meets in")
             if "address" not in given and out.get("status") != "closed":
                 self.warn(node, where, "no address; add address: so people can find the door")
         if attendance == "in_person" and "online" in given:
