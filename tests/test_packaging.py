@@ -31,3 +31,10 @@ def test_wheel_ships_the_catalogue_and_finds_it_from_anywhere(tmp_path):
         f"{installed}: 2 groups, 5 meetings, 4 help lines, 12 resources - valid\n"
     )
     assert result.returncode == 0
+    # The package's own data files (strings, type labels, the handout template) came too.
+    for command in (["tonight", "--at", "2026-11-29T18:00"], ["handout", "--format", "html",
+                                                              "-o", "h.html"]):
+        ran = subprocess.run([sys.executable, "-m", "peerfind", *command], cwd=elsewhere,
+                             capture_output=True, text=True, env=env)
+        assert ran.returncode == 0, ran.stderr
+    assert "St. Luke" in (elsewhere / "h.html").read_text(encoding="utf-8")

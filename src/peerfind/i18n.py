@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from importlib.resources import files
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("strings.tsv")  # a plain file: importlib.resources costs start-up
 
 LANGUAGES = ("en", "es")
 
@@ -17,7 +19,7 @@ LANGUAGES = ("en", "es")
 @functools.cache
 def strings(lang: str = "en") -> dict[str, str]:
     """Every fixed string in one language."""
-    rows = files("peerfind").joinpath("strings.tsv").read_text(encoding="utf-8").splitlines()
+    rows = TABLE.read_text(encoding="utf-8").splitlines()
     column = rows[0].split("\t").index(lang)
     return {row.split("\t")[0]: row.split("\t")[column] for row in rows[1:]}
 

@@ -271,9 +271,9 @@ SECTIONS: dict[str, dict[str, Field]] = {
 
 def type_labels() -> dict[str, tuple[str, str, str]]:
     """Type slug -> (Meeting Guide code, English label, Spanish label)."""
-    from importlib.resources import files
+    from pathlib import Path
 
-    text = files("peerfind").joinpath("meeting_guide_types.tsv").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("meeting_guide_types.tsv").read_text(encoding="utf-8")
     by_code = {}
     for row in text.splitlines()[1:]:
         code, english, spanish = row.split("\t")
