@@ -169,7 +169,7 @@ def test_import_handles_every_quirk(run, monkeypatch):
         "peerfind: 3 groups from 5 feed records",
     ]
     root, problems = compose(result.stdout)
-    data, found = check(root, dt.date.today())
+    data, found = check(root, TODAY)
     assert problems + found == []
     serenity, online, hybrid = data["groups"]
     assert [(m["day"], m["time"], m.get("minutes")) for m in serenity["meetings"]] == [

@@ -44,6 +44,21 @@ app = typer.Typer(**APP_SETTINGS)
 MAX_SHOWN_PROBLEMS = 5
 
 
+TODAY_VAR = "PEERFIND_TODAY"
+
+
+def _today() -> dt.date:
+    """Today, or the day in $PEERFIND_TODAY (YYYY-MM-DD) for reproducible checks."""
+    fixed = os.environ.get(TODAY_VAR)
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise PeerfindError(f"${TODAY_VAR} is {fixed!r}; expected a date YYYY-MM-DD, or "
+                            "unset it") from None
+
+
 def _stderr(line: str) -> None:
     sys.stderr.write(line + "\n")
 
@@ -160,7 +175,7 @@ def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]
     from peerfind.catalogue import check_source, summary
 
     try:
-        data, found = check_source(source, dt.date.today())
+        data, found = check_source(source, _today())
     except CatalogueError as error:
         data, found = None, error.problems
     found.sort(key=report.sort_key)
@@ -289,7 +304,7 @@ def _load(paths: list[str] | None) -> tuple[Catalogue, Settings]:
     folders = config.folders()
     settings = config.load(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
-    return load(base, dt.date.today(), overlays, folders.cache), settings
+    return load(base, _today(), overlays, folders.cache), settings
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
@@ -736,7 +751,7 @@ def import_(
     if key is None:
         raise UsageError(f"--fellowship: '{fellowship}' is not a known fellowship; expected "
                          f"one of {', '.join(schema.FELLOWSHIPS)}")
-    today = dt.date.today()
+    today = _today()
     if feed.lower().startswith(("http://", "https://")):
         _stderr(f"peerfind: fetching {feed} ...")
     records = feeds.parse(feeds.read(feed), feed)
@@ -856,7 +871,7 @@ def stale_(
     from peerfind.stale import stale
 
     cat, _ = _load(catalogue)
-    found = stale(cat, dt.date.today(), days)
+    found = stale(cat, _today(), days)
     if json_out:
         return _print_json([records.stale(s) for s in found])
     from peerfind import render
