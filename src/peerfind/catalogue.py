@@ -103,7 +103,7 @@ def decode(source: Source, raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start].decode("utf-8", errors="replace")
-        line, col = position(before + " ", len(before))
+        line, col = position(before, len(before))
         raise CatalogueError(source.shown, [Problem(line, col, f"byte 0x{raw[error.start]:02x} "
                              "is not valid UTF-8; the file may be binary or saved in another "
                              "encoding: save it as UTF-8")]) from None
@@ -187,12 +187,15 @@ def apply_overlay(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, An
     return merged
 
 
-def summary(data: dict[str, Any]) -> str:
+def counts(data: dict[str, Any]) -> dict[str, int]:
+    """How many groups, meetings, help lines and resources a checked file holds."""
     groups = data.get("groups", [])
-    meetings = sum(len(group.get("meetings", [])) for group in groups)
-    return ", ".join([
-        plural(len(groups), "group"),
-        plural(meetings, "meeting"),
-        plural(len(data.get("helplines", [])), "help line"),
-        plural(len(data.get("resources", [])), "resource"),
-    ])
+    return {"groups": len(groups), "helplines": len(data.get("helplines", [])),
+            "resources": len(data.get("resources", [])),
+            "meetings": sum(len(group.get("meetings", [])) for group in groups)}
+
+
+def summary(data: dict[str, Any]) -> str:
+    n = counts(data)
+    return ", ".join([plural(n["groups"], "group"), plural(n["meetings"], "meeting"),
+                      plural(n["helplines"], "help line"), plural(n["resources"], "resource")])

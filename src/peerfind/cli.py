@@ -172,7 +172,7 @@ def validate(
 def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]:
     """Print one file's problems (text or github); its JSON document, and whether it failed."""
     from peerfind import problems as report
-    from peerfind.catalogue import check_source, summary
+    from peerfind.catalogue import check_source, counts, summary
 
     try:
         data, found = check_source(source, _today())
@@ -181,10 +181,7 @@ def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]
     found.sort(key=report.sort_key)
     errors = sum(p.severity == "error" for p in found)
     failed = bool(errors or (strict and found) or data is None)
-    counts = None
-    if data is not None and not errors:
-        counts = {key: len(data.get(key, [])) for key in ("groups", "helplines", "resources")}
-        counts["meetings"] = sum(len(g.get("meetings", [])) for g in data.get("groups", []))
+    tally = counts(data) if data is not None and not errors else None
     if output is Format.github:
         for line in report.format_github(source.shown, found):
             typer.echo(line)
@@ -197,7 +194,7 @@ def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]
             warned = f" ({report.plural(len(found), 'warning')})" if found else ""
             kind = " (overlay)" if source.overlay else ""
             typer.echo(f"{source.shown}{kind}: {summary(data or {})} - valid{warned}")
-    return report.json_document(source.shown, found, counts), failed
+    return report.json_document(source.shown, found, tally), failed
 
 
 # -- options shared by the lookup commands ----------------------------------------
@@ -619,28 +616,19 @@ def handout(
 
       peerfind handout --attendance online | lpr
     """
-    from pathlib import Path
-
     from peerfind import handout as page
-    from peerfind.files import write_atomic
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
     content = page.build(cat, filters, now.date(), lang.value, title)
     kind = output_format.value
     if kind in ("text", "markdown"):
-        text = page.to_text(content) if kind == "text" else page.to_markdown(content)
-        if output is None:
-            sys.stdout.write(text)
-            return
-        data = text.encode("utf-8")
-    else:
-        html = page.to_html(content)
-        if kind == "pdf" and sys.stderr.isatty():
-            _stderr("peerfind: printing the PDF with headless Chromium ...")
-        data = html.encode("utf-8") if kind == "html" else page.to_pdf(html)
-    path = Path(output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
-    write_atomic(path, data)
-    typer.echo(str(path))
+        return _write_or_print(page.to_text(content) if kind == "text"
+                               else page.to_markdown(content), output)
+    html = page.to_html(content)
+    if kind == "pdf" and sys.stderr.isatty():
+        _stderr("peerfind: printing the PDF with headless Chromium ...")
+    _write_or_print(html if kind == "html" else page.to_pdf(html),
+                    output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
 
 
 class ExportFormat(str, enum.Enum):
@@ -693,16 +681,20 @@ def export(
     _write_or_print(text, output)
 
 
-def _write_or_print(text: str, output: str | None) -> None:
+def _write_or_print(content: str | bytes, output: str | None) -> None:
     """To the screen, or atomically to a file whose name is then printed."""
     if output is None or output == "-":
-        sys.stdout.write(text)
+        if isinstance(content, str):
+            sys.stdout.write(content)
+        else:  # a PDF
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
         return
     from pathlib import Path
 
     from peerfind.files import write_atomic
 
-    write_atomic(Path(output), text.encode("utf-8"))
+    write_atomic(Path(output), content.encode("utf-8") if isinstance(content, str) else content)
     typer.echo(output)
 
 
