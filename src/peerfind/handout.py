@@ -99,6 +99,11 @@ def _place(group: Group, t: dict[str, str]) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+def _status(t: dict[str, str], status: str) -> str:
+    """The status as the handout prints it: nothing for an active entry."""
+    return "" if status == "active" else t[status]
+
+
 def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "en",
           title: str | None = None) -> Handout:
     """Everything the handout says, in ``lang``; pure."""
@@ -114,7 +119,7 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
                 fellowship=o.group.fellowship,
                 place=_place(o.group, t),
                 types=tuple(schema.ALL_TYPES[x] for x in o.types),
-                status=t[o.group.status] if o.group.status != "active" else "",
+                status=_status(t, o.group.status),
             )
             for o in occurrences if o.meeting.day == day
         )
@@ -124,18 +129,12 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
     column = 2 if lang == "es" else 1
     legend = tuple((labels[x][0], labels[x][column]) for x in
                    sorted(used, key=schema.ALL_TYPES.get))
-    help_lines = [
-        Line(h.name, tuple(part for part in (
-            f"{t['call']} {h.phone}" if h.phone else "",
-            f"{t['text']} {h.text}" if h.text else "",
-            f"{t['tty']} {h.tty}" if h.tty else "",
-            h.url) if part), h.hours, h.notes, t[h.status] if h.status != "active" else "")
-        for h in catalogue.helplines
-    ]
+    help_lines = [Line(h.name, i18n.reach(h, lang), h.hours, h.notes, _status(t, h.status))
+                  for h in catalogue.helplines]
     help_lines += [
         Line(r.name, tuple(part for part in (
             f"{t['call']} {r.phone}" if r.phone else "", r.address) if part),
-            r.hours, r.notes, t[r.status] if r.status != "active" else "")
+            r.hours, r.notes, _status(t, r.status))
         for r in catalogue.resources if r.kind == "crisis"
     ]
     return Handout(

@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peerfind.models import Helpline
 
 TABLE = Path(__file__).with_name("strings.tsv")  # a plain file: importlib.resources costs start-up
 
@@ -68,3 +72,12 @@ def time_range(start: str, end: str | None, lang: str = "en", h24: bool = False)
     if first_half == last_half:
         first = first.split(" ", 1)[0]
     return f"{first}–{last}"
+
+
+def reach(line: Helpline, lang: str = "en") -> tuple[str, ...]:
+    """How to reach a help line: 'call 988', 'text 988', 'TTY ...', its web address."""
+    text = strings(lang)
+    parts = (f"{text['call']} {line.phone}" if line.phone else "",
+             f"{text['text']} {line.text}" if line.text else "",
+             f"{text['tty']} {line.tty}" if line.tty else "", line.url)
+    return tuple(part for part in parts if part)

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from peerfind import schema
-from peerfind.i18n import guide as guide_sections, strings, time_range
+from peerfind.i18n import guide as guide_sections, reach, strings, time_range
 from peerfind.i18n import long_date as i18n_long_date
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
@@ -304,13 +304,7 @@ def helplines(lines: Sequence[Helpline], catalogue: Catalogue) -> RenderableType
         title = Text.assemble(safe(h.name, "bold"), f"  {h.hours}" if h.hours else "")
         if h.status != "active":
             title.append_text(Text.assemble("  ", status_text(h.status)))
-        reach = _joined(
-            f"call {h.phone}" if h.phone else "",
-            f"text {h.text}" if h.text else "",
-            f"TTY {h.tty}" if h.tty else "",
-            h.url,
-        )
-        parts.append(_block(title, [reach, h.notes]))
+        parts.append(_block(title, [_joined(*reach(h)), h.notes]))
     parts.append(footer(catalogue))
     return Stack(*parts)
 
