@@ -113,11 +113,6 @@ def check_characters(text: str) -> None:
         )
 
 
-def _fail(mark: yaml.Mark | None, message: str) -> LoadError:
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return LoadError(Problem(line, col, message))
-
-
 def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
     """Where a syntax error is, and what to do, in a volunteer's words where we can."""
     mark = error.problem_mark or error.context_mark
@@ -168,6 +163,9 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
         """1-based line and column; an empty node at the very end stays inside the file."""
         line = mark.line + 1
         return (line, mark.column + 1) if line <= last_line else (last_line, end_col)
+
+    def _fail(mark: yaml.Mark | None, message: str) -> LoadError:
+        return LoadError(Problem(*(place(mark) if mark else (1, 1)), message))
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -269,9 +267,7 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
                                 "catalogue is one document: remove the '---' line and what "
                                 "follows, or merge it into the first")
     except yaml.MarkedYAMLError as error:
-        mark, what = _explain(error, text)
-        line, col = place(mark) if mark else (1, 1)
-        raise LoadError(Problem(line, col, what)) from None
+        raise _fail(*_explain(error, text)) from None
     except yaml.YAMLError as error:
         raise _fail(None, f"YAML error: {error}") from None
     return root, problems
