@@ -170,8 +170,10 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
         return catalogue_from(data, source.shown)
 
 
-def _by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str
-            ) -> list[dict[str, Any]]:
+def replace_by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str
+                   ) -> list[dict[str, Any]]:
+    """``base`` with each entry of ``extra`` in place of the one with the same key, and
+    the rest of ``extra`` added at the end."""
     replaced = {entry[key]: entry for entry in extra}
     merged = [replaced.pop(entry[key], entry) for entry in base]
     return merged + list(replaced.values())
@@ -183,7 +185,7 @@ def apply_overlay(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, An
     for section, key in (("groups", "id"), ("resources", "id"), ("helplines", "name"),
                          ("towns", "name")):
         if section in overlay:
-            merged[section] = _by_key(base.get(section, []), overlay[section], key)
+            merged[section] = replace_by_key(base.get(section, []), overlay[section], key)
     return merged
 
 

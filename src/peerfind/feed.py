@@ -318,6 +318,11 @@ def _zone(records: list[Any], fallback: str | None, warnings: list[str]) -> str:
     return zone
 
 
+def feed_source(feed: str) -> str:
+    """The ``source`` of every group imported from a feed: how merge knows them again."""
+    return f"Meeting Guide feed {feed}"
+
+
 def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | None = None,
             fellowship: str = "AA") -> Imported:
     """Catalogue data (as ``validate.check`` returns it) from feed records.
@@ -362,7 +367,7 @@ def convert(records: list[Any], feed: str, today: dt.date, *, timezone: str | No
         if shared:
             entry["types"] = shared
         entry["meetings"] = group["meetings"]
-        entry["source"] = f"Meeting Guide feed {feed}"
+        entry["source"] = feed_source(feed)
         entry["status"] = "unverified"
         out.append(entry)
 
@@ -407,14 +412,16 @@ def merge(existing: dict[str, Any], imported: dict[str, Any], feed: str) -> Merg
     Groups the feed no longer lists are removed only if they came from this feed;
     everything else in the catalogue is kept as it is.
     """
-    source = f"Meeting Guide feed {feed}"
+    from peerfind.catalogue import replace_by_key
+
+    source = feed_source(feed)
     new = {g["id"]: g for g in imported["groups"]}
     old = {g["id"]: g for g in existing.get("groups", [])}
     added = [ident for ident in new if ident not in old]
     changed = [ident for ident in new if ident in old and old[ident] != new[ident]]
     removed = [ident for ident, g in old.items()
                if ident not in new and g.get("source") == source]
-    groups = [new.get(g["id"], g) for g in existing.get("groups", []) if g["id"] not in removed]
-    groups += [new[ident] for ident in added]
+    kept = [g for g in existing.get("groups", []) if g["id"] not in removed]
+    groups = replace_by_key(kept, imported["groups"], "id")
     data = {**existing, "groups": groups, "updated": imported["updated"]}
     return Merge(data, added, changed, removed)
