@@ -127,6 +127,7 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
     calendar.add("x-wr-calname", f"Recovery meetings: {catalogue.area}")
     calendar.add("x-wr-timezone", catalogue.timezone)
     stamp = now.astimezone(UTC).replace(microsecond=0)
+    labels = schema.type_labels()
     for o in occurrences:
         g = o.group
         event = Event()
@@ -141,7 +142,6 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
         event.add("rrule", {"freq": "weekly", "byday": ICS_DAY[o.meeting.day]})
         where = [g.venue, g.address or g.town] if g.attendance != "online" else ["Online"]
         event.add("location", ", ".join(part for part in where if part))
-        labels = schema.type_labels()
         lines = [f"{schema.FELLOWSHIPS[g.fellowship][0]}."]
         if o.types:
             lines.append("Types: " + ", ".join(labels[t][1] for t in o.types) + ".")

@@ -6,6 +6,7 @@ same tables. A field's ``kind`` names a converter in ``validate.py``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 FORMAT_VERSION = 1
@@ -269,6 +270,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
 }
 
 
+@functools.cache
 def type_labels() -> dict[str, tuple[str, str, str]]:
     """Type slug -> (Meeting Guide code, English label, Spanish label)."""
     from pathlib import Path
