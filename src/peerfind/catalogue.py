@@ -7,9 +7,8 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from peerfind.models import Catalogue, catalogue_from
 from peerfind.problems import CatalogueError, Problem, plural
@@ -18,8 +17,7 @@ ENV_VAR = "PEERFIND_CATALOGUE"
 MAX_BYTES = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A catalogue file, the name to show for it in messages, and what kind it is."""
 
     path: Path

@@ -307,18 +307,16 @@ def _load(paths: list[str] | None) -> tuple[Catalogue, Settings]:
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
             ) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
     """Catalogue, checked filters (with the settings' defaults) and "now"."""
-    from dataclasses import replace
-
     from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
     catalogue, settings = _load(paths)
     now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
     if not raw.fellowship and settings.fellowships:
-        raw = replace(raw, fellowship=settings.fellowships)
+        raw = raw._replace(fellowship=settings.fellowships)
     home = raw.near is None and settings.home_town is not None
     if home:
-        raw = replace(raw, near=settings.home_town)
+        raw = raw._replace(near=settings.home_town)
     try:
         filters = parse_filters(raw, catalogue, now.date())
     except UsageError as error:
@@ -796,7 +794,6 @@ def config(
 
       peerfind config --init
     """
-    from dataclasses import asdict
 
     from peerfind import settings as config_file
     from peerfind.catalogue import locate
@@ -821,7 +818,7 @@ def config(
         "overlay": str(folders.overlay),
         "overlay_exists": folders.overlay.is_file(),
         "catalogue": str(locate(None, settings.catalogue).path),
-        "settings": {**asdict(settings), "fellowships": list(settings.fellowships)},
+        "settings": {**settings._asdict(), "fellowships": list(settings.fellowships)},
     }
     if json_out:
         return _print_json(document)

@@ -15,6 +15,8 @@ from peerfind.schema import DAYS
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
+    """One weekly meeting of a group: its day, start (HH:MM) and length."""
+
     day: str
     time: str
     minutes: int | None = None
@@ -40,6 +42,8 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Online:
+    """How to join a group's meetings online or by phone."""
+
     url: str = ""
     phone: str = ""
     meeting_id: str = ""
@@ -49,6 +53,8 @@ class Online:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """A group's public contact: a first name and initial, or a group phone or email."""
+
     name: str = ""
     phone: str = ""
     email: str = ""
@@ -57,6 +63,8 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """A group and its weekly meetings, with where the facts came from."""
+
     id: str
     name: str
     fellowship: str
@@ -80,6 +88,8 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Helpline:
+    """A help or crisis line."""
+
     name: str
     status: str
     phone: str = ""
@@ -95,6 +105,8 @@ class Helpline:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
+    """A place or service beyond the meetings: treatment, crisis, a directory."""
+
     id: str
     name: str
     kind: str
@@ -111,6 +123,8 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class Town:
+    """A town of the area and its centre, for --near."""
+
     name: str
     latitude: float
     longitude: float
@@ -119,6 +133,8 @@ class Town:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
+    """Everything one catalogue file (with its overlays) holds."""
+
     path: str
     version: int
     area: str

@@ -7,13 +7,12 @@ same tables. A field's ``kind`` names a converter in ``validate.py``.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     kind: str
     required: bool = False
     choices: tuple[str, ...] = ()

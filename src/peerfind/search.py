@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import schema
@@ -29,8 +29,7 @@ EARTH_RADIUS_KM = 6371.0
 ACCESSIBLE_TYPE = "wheelchair"
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(NamedTuple):
     """What the user asked for, already checked against the catalogue."""
 
     days: frozenset[int] | None = None
@@ -50,8 +49,7 @@ class Filters:
     include_closed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One meeting of one group, on a date where it is tied to one."""
 
     group: Group
@@ -68,8 +66,7 @@ class Occurrence:
         return tuple(merged)
 
 
-@dataclass(frozen=True, slots=True)
-class RawFilters:
+class RawFilters(NamedTuple):
     """Filter options as typed on the command line, before checking."""
 
     day: tuple[str, ...] = ()
@@ -420,7 +417,7 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
             if start >= now_utc:
                 found.append(occurrence)
             elif in_progress and end > now_utc:
-                found.append(replace(occurrence, in_progress=True))
+                found.append(occurrence._replace(in_progress=True))
         if limit is not None and len(found) >= limit:
             break
     found.sort(key=_order)

@@ -15,9 +15,8 @@ resources and help lines of whatever catalogue is in force.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from peerfind.problems import PeerfindError
 
@@ -40,8 +39,7 @@ class SettingsError(PeerfindError):
     """A config file that cannot be used."""
 
 
-@dataclass(frozen=True, slots=True)
-class Folders:
+class Folders(NamedTuple):
     config: Path
     data: Path
     cache: Path
@@ -55,8 +53,7 @@ class Folders:
         return self.data / OVERLAY_FILE
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     home_town: str | None = None
     fellowships: tuple[str, ...] = ()
     clock: str = "12h"
@@ -76,7 +73,7 @@ def folders() -> Folders:
 
 
 def _check(path: Path, values: dict[str, Any]) -> Settings:
-    known = tuple(Settings.__dataclass_fields__)
+    known = Settings._fields
     for key in values:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
