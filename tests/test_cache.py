@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import os
 import shutil
+import zlib
+from dataclasses import replace
 
 import pytest
 
@@ -25,7 +27,7 @@ def copy(tmp_path):
 
 
 def entries(folder):
-    return sorted(folder.glob("*.json"))
+    return sorted(folder.glob("*.cache"))
 
 
 def test_second_load_comes_from_the_cache(copy, tmp_path, monkeypatch):
@@ -58,15 +60,41 @@ def test_same_size_and_time_but_other_content_is_parsed_again(copy, tmp_path):
     assert "Otherton Jump" in {g.name for g in load(copy, TODAY, cache=folder).groups}
 
 
-@pytest.mark.parametrize("content", ["not json", "[]", '{"kind": "peerfind-catalogue-cache"}',
-                                     "\x00\xff", '{"kind": "something else", "data": {}}'])
-def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(content, copy, tmp_path):
+def damaged(good: bytes) -> list[bytes]:
+    """Ways a cache file can be wrong: not ours, cut short, a flipped bit, another shape."""
+    body = marshal.dumps(("other", "shape"))
+    return [b"", b"not a cache", b"[]", b"\x00\xff" * 40, good[: len(good) // 2],
+            good[:-1] + bytes([good[-1] ^ 1]), cache.TAG + b"\x00\x00\x00\x00" + body,
+            cache.TAG + zlib.crc32(body).to_bytes(4, "big") + body]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(case, copy, tmp_path):
     folder = tmp_path / "cache"
     load(copy, TODAY, cache=folder)
     (entry,) = entries(folder)
-    entry.write_text(content, errors="surrogateescape")
+    good = entry.read_bytes()
+    entry.write_bytes(damaged(good)[case])
+    assert cache.read(folder, copy.path, copy.path.read_bytes()) is None
     assert len(load(copy, TODAY, cache=folder).groups) == 8
-    assert json.loads(entry.read_text())["kind"] == "peerfind-catalogue-cache"
+    assert entry.read_bytes() == good
+
+
+def test_a_lookup_by_town_reads_only_that_towns_groups(copy, tmp_path):
+    folder = tmp_path / "cache"
+    whole = load(copy, TODAY, cache=folder)
+    some = load(copy, TODAY, cache=folder, towns=[" otherton ", "FARBOROUGH"])
+    assert some.groups == tuple(g for g in whole.groups if g.town in ("Otherton", "Farborough"))
+    assert len(some.groups) == 3 < len(whole.groups)
+    assert replace(some, groups=whole.groups) == whole
+
+
+@pytest.mark.parametrize("towns", [["Nowhere"], ["Otherton", "Nowhere"]])
+def test_a_town_the_catalogue_does_not_know_gets_every_group(towns, copy, tmp_path):
+    """So the error for the unknown town can list every town there is."""
+    folder = tmp_path / "cache"
+    whole = load(copy, TODAY, cache=folder)
+    assert load(copy, TODAY, cache=folder, towns=towns) == whole
 
 
 def test_an_entry_from_another_version_is_ignored(copy, tmp_path, monkeypatch):

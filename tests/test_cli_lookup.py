@@ -170,3 +170,22 @@ def test_commands_use_the_bundled_catalogue_by_default(run, monkeypatch):
     out = run("list", "--at", AT, "--include-closed").stdout
     assert "AA at St. Luke's Episcopal Church" in out
     assert "(data/groups.yaml)" in out
+
+
+@pytest.mark.parametrize("args", [["list", "--town", "otherton"],
+                                  ["next", "--town", "Testville", "--town", "farborough"],
+                                  ["export", "--format", "csv", "--town", "otherton"]])
+def test_a_lookup_by_town_answers_the_same_from_the_cache(args, run):
+    """The cache reads only the towns asked for; the answer must not change."""
+    first = run(*args, "--at", AT)  # parses the YAML and fills the cache
+    again = run(*args, "--at", AT)
+    assert first.exit_code == again.exit_code == 0
+    assert again.stdout == first.stdout
+
+
+def test_an_unknown_town_lists_every_town_even_from_the_cache(run):
+    run("list", "--at", AT)  # fills the cache
+    result = run("list", "--town", "Nowhere")
+    assert result.exit_code == 2
+    assert result.stderr == ("peerfind: error: --town: 'Nowhere' is not a known town; expected "
+                             "one of Farborough, Otherton, Testville\n")

@@ -1,51 +1,77 @@
 """A cache of checked catalogues, so a lookup need not parse YAML every time.
 
-One JSON file per catalogue path in the user's cache folder. An entry is used
-only when the catalogue's path, size, modification time and content checksum
+One file per catalogue path in the user's cache folder. An entry is used only
+when the catalogue's path, size, modification time and content checksum
 (CRC-32, enough to notice any edit and cheaper to load than hashlib), and
 peerfind's own version, all match; anything else (a corrupt, foreign or stale
-file) is ignored and rebuilt. JSON, never pickle: reading a cache can never run
-code. Only catalogues without errors are cached.
+file) is ignored and rebuilt. Only catalogues without errors are cached.
+
+The format is marshal, never pickle: loading it can never run code. The file
+starts with a tag and a CRC-32 of the rest, checked before anything is
+unmarshalled, so a damaged file is noticed and not decoded. Groups are stored
+in one block per town (with their places in the catalogue), so a lookup for a
+few towns of a state-wide catalogue decodes only those towns' groups.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from peerfind import __version__
 from peerfind.schema import FORMAT_VERSION
 
-KIND = "peerfind-catalogue-cache"
+TAG = b"peerfind-catalogue-cache\n"
 STAMP = f"{__version__}/{FORMAT_VERSION}"
+_CRC = slice(len(TAG), len(TAG) + 4)
 
 
 def _entry_path(folder: Path, catalogue: Path) -> Path:
     name = zlib.crc32(str(catalogue).encode("utf-8"))
-    return folder / f"{catalogue.stem[:40]}-{name:08x}.json"
+    return folder / f"{catalogue.stem[:40]}-{name:08x}.cache"
 
 
-def fingerprint(path: Path, raw: bytes) -> dict[str, Any]:
+def fingerprint(path: Path, raw: bytes) -> tuple[str, int, int, int]:
     stat = path.stat()
-    return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "crc32": zlib.crc32(raw)}
+    return str(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(raw)
 
 
-def read(folder: Path, path: Path, raw: bytes) -> dict[str, Any] | None:
-    """The cached data for this exact file content, or None."""
+def town_key(town: str) -> str:
+    """How towns are matched: ignoring case and surrounding spaces."""
+    return town.strip().casefold()
+
+
+def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = None
+         ) -> dict[str, Any] | None:
+    """The cached data for this exact file content, or None.
+
+    With ``towns`` (as typed), when each is a town of the catalogue, only the
+    groups in those towns are read: enough for a lookup filtered by town.
+    """
     try:
-        text = _entry_path(folder, path.resolve()).read_text(encoding="utf-8")
-        entry = json.loads(text)
-        if (isinstance(entry, dict) and entry.get("kind") == KIND
-                and entry.get("stamp") == STAMP
-                and entry.get("file") == fingerprint(path.resolve(), raw)
-                and isinstance(entry.get("data"), dict)):
-            return entry["data"]
-    except (OSError, ValueError):
-        pass
-    return None
+        blob = _entry_path(folder, path.resolve()).read_bytes()
+        body = memoryview(blob)[_CRC.stop:]
+        if not blob.startswith(TAG) or zlib.crc32(body) != int.from_bytes(blob[_CRC], "big"):
+            return None
+        stamp, file, head, blocks = marshal.loads(body)
+        if stamp != STAMP or file != fingerprint(path.resolve(), raw):
+            return None
+        data = marshal.loads(head)
+        wanted = blocks.keys()
+        if towns is not None:
+            keys = {town_key(town) for town in towns}
+            if keys <= wanted | {town_key(t["name"]) for t in data.get("towns", ())}:
+                wanted = keys & wanted
+        placed = sorted((pair for key in wanted
+                         for pair in zip(blocks[key][0], marshal.loads(blocks[key][1]))),
+                        key=lambda pair: pair[0])
+        data["groups"] = [group for _, group in placed]
+    except (OSError, ValueError, TypeError, EOFError, KeyError, AttributeError):
+        return None
+    return data
 
 
 def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
@@ -53,11 +79,18 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     from peerfind.files import write_atomic
     from peerfind.problems import PeerfindError
 
-    entry = {"kind": KIND, "stamp": STAMP, "file": fingerprint(path.resolve(), raw),
-             "data": data}
+    by_town: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
+    for place, group in enumerate(data["groups"]):
+        places, groups = by_town.setdefault(town_key(group.get("town", "")), ([], []))
+        places.append(place)
+        groups.append(group)
+    head = {key: value for key, value in data.items() if key != "groups"}
+    blocks = {key: (tuple(places), marshal.dumps(groups))
+              for key, (places, groups) in by_town.items()}
+    body = marshal.dumps((STAMP, fingerprint(path.resolve(), raw), marshal.dumps(head), blocks))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(_entry_path(folder, path.resolve()),
-                     json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+                     TAG + zlib.crc32(body).to_bytes(4, "big") + body)
     except (OSError, PeerfindError):
         pass

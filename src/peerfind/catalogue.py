@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -122,17 +122,19 @@ def check_source(source: Source, today: dt.date, raw: bytes | None = None
     return data, problems + found
 
 
-def load_data(source: Source, today: dt.date, cache: Path | None = None) -> dict[str, Any]:
+def load_data(source: Source, today: dt.date, cache: Path | None = None,
+              towns: Iterable[str] | None = None) -> dict[str, Any]:
     """A file's plain data, or a CatalogueError holding its errors.
 
     With a ``cache`` folder, a file checked before (same path, size, time and
-    content) is read from the cache instead of being parsed again.
+    content) is read from the cache instead of being parsed again; then
+    ``towns`` may narrow its groups to those towns' (see ``cache.read``).
     """
     from peerfind import cache as store
 
     raw = read_bytes(source)
     if cache is not None:
-        data = store.read(cache, source.path, raw)
+        data = store.read(cache, source.path, raw, towns)
         if data is not None:
             return data
     with _gc_paused():
@@ -158,13 +160,18 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
-         cache: Path | None = None) -> Catalogue:
+         cache: Path | None = None, towns: Iterable[str] | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
-    file's errors (warnings are ignored)."""
-    data = load_data(source, today, cache)
-    for overlay in overlays:
-        data = apply_overlay(data, load_data(overlay, today, cache))
+    file's errors (warnings are ignored).
+
+    ``towns`` says that only groups in those towns are wanted (a lookup filtered by
+    town): the catalogue may then hold just those groups. Everything else in it is
+    whole, so checking the filters against it gives the same answers.
+    """
     with _gc_paused():
+        data = load_data(source, today, cache, towns)
+        for overlay in overlays:
+            data = apply_overlay(data, load_data(overlay, today, cache))
         return catalogue_from(data, source.shown)
 
 

@@ -293,15 +293,16 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load(paths: list[str] | None) -> tuple[Catalogue, Settings]:
-    """The catalogue in force, with its overlays, and the user's settings."""
+def _load(paths: list[str] | None, towns: tuple[str, ...] = ()) -> tuple[Catalogue, Settings]:
+    """The catalogue in force, with its overlays, and the user's settings; with
+    ``towns``, perhaps only the groups in those towns."""
     from peerfind import settings as config
     from peerfind.catalogue import load, sources
 
     folders = config.folders()
     settings = config.load(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
-    return load(base, _today(), overlays, folders.cache), settings
+    return load(base, _today(), overlays, folders.cache, towns or None), settings
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
@@ -310,7 +311,7 @@ def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
     from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
-    catalogue, settings = _load(paths)
+    catalogue, settings = _load(paths, raw.town)
     now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
     if not raw.fellowship and settings.fellowships:
         raw = raw._replace(fellowship=settings.fellowships)
