@@ -11,7 +11,6 @@ import datetime as dt
 import enum
 import functools
 import inspect
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -327,8 +326,14 @@ def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
     return catalogue, filters, now, settings
 
 
+def _json_text(document: Any) -> str:
+    import json
+
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
 def _print_json(document: Any) -> None:
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    typer.echo(_json_text(document))
 
 
 def _print(renderable: Any) -> None:
@@ -884,8 +889,7 @@ def schema_(
 
       peerfind schema -o catalogue.schema.json
     """
-    _write_or_print(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False) + "\n",
-                    output)
+    _write_or_print(_json_text(schema.json_schema()) + "\n", output)
 
 
 def _records(found: list[Any]) -> list[dict[str, Any]]:

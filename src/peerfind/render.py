@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console, Group as Stack, RenderableType
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -26,6 +25,8 @@ from peerfind.problems import plural
 from peerfind.search import Occurrence
 
 if TYPE_CHECKING:
+    from rich.panel import Panel
+
     from peerfind.stale import Stale
 
 # C0/C1 controls and the bidirectional overrides that can make text lie.
@@ -212,6 +213,12 @@ def checked_text(status: str, checked: dt.date | None) -> Text:
     return Text(checked.isoformat())
 
 
+def _panel(rows: Iterable[tuple[str, RenderableType | str | None]], title: Text) -> Panel:
+    from rich.panel import Panel
+
+    return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
+
+
 def group_panel(group: Group, h24: bool = False) -> Panel:
     labels = schema.type_labels()
     name, approach = schema.FELLOWSHIPS[group.fellowship]
@@ -255,7 +262,7 @@ def group_panel(group: Group, h24: bool = False) -> Panel:
         ("Checked", checked_text(group.status, group.checked)),
     ]
     title = Text.assemble(safe(group.name, "bold"), f" ({group.id})")
-    return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
+    return _panel(rows, title)
 
 
 def resource_panel(resource: Resource) -> Panel:
@@ -272,7 +279,7 @@ def resource_panel(resource: Resource) -> Panel:
         ("Checked", checked_text(resource.status, resource.checked)),
     ]
     title = Text.assemble(safe(resource.name, "bold"), f" ({resource.id})")
-    return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
+    return _panel(rows, title)
 
 
 def entry(item: Group | Resource, catalogue: Catalogue, h24: bool = False) -> RenderableType:
