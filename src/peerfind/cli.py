@@ -259,6 +259,17 @@ _FILTERS: list[tuple[str, Any, Any]] = [
 ]
 
 
+@functools.cache
+def _filter_parameters() -> list[inspect.Parameter]:
+    """The shared filter options as keyword parameters, built once for every command."""
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[kind, option],
+                          default=False if kind is bool else None)
+        for name, kind, option in _FILTERS
+    ]
+
+
 def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the shared filter options to a command; it receives them as ``raw`` and ``at``."""
     names = [name for name, _, _ in _FILTERS]
@@ -280,12 +291,7 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
         for p in inspect.signature(command).parameters.values()
         if p.name not in ("raw", "at")
     ]
-    extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[kind, option],
-                          default=False if kind is bool else None)
-        for name, kind, option in _FILTERS
-    ]
+    extra = _filter_parameters()
     wrapper.__signature__ = inspect.Signature(extra + own)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in extra + own}
     del wrapper.__wrapped__
