@@ -270,32 +270,43 @@ def _filter_parameters() -> list[inspect.Parameter]:
     ]
 
 
-def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the shared filter options to a command; it receives them as ``raw`` and ``at``."""
-    names = [name for name, _, _ in _FILTERS]
+class with_filters:  # noqa: N801 - used as a decorator, like a function
+    """Add the shared filter options to a command; it receives them as ``raw`` and ``at``.
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    Typer reads the signature, with the filter options in it, only when it builds
+    this command: start-up builds just the command that runs, so the others never
+    pay for theirs.
+    """
+
+    def __init__(self, command: Callable[..., Any]) -> None:
+        functools.update_wrapper(self, command, updated=(),
+                                 assigned=("__module__", "__name__", "__qualname__", "__doc__"))
+        self._command = command
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from peerfind.search import RawFilters
 
-        given = {name: kwargs.pop(name) for name in names}
+        given = {name: kwargs.pop(name) for name, _, _ in _FILTERS}
         raw = RawFilters(**{
             name: tuple(given[name] or ()) if kind == list[str] | None else given[name]
             for name, kind, _ in _FILTERS if name != "at"
         })
-        return command(*args, raw=raw, at=given["at"], **kwargs)
+        return self._command(*args, raw=raw, at=given["at"], **kwargs)
 
-    own = [
-        p.replace(kind=inspect.Parameter.KEYWORD_ONLY,
-                  annotation=eval(p.annotation, command.__globals__))  # noqa: S307 - our own
-        for p in inspect.signature(command).parameters.values()
-        if p.name not in ("raw", "at")
-    ]
-    extra = _filter_parameters()
-    wrapper.__signature__ = inspect.Signature(extra + own)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in extra + own}
-    del wrapper.__wrapped__
-    return wrapper
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        command = self._command
+        own = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY,
+                      annotation=eval(p.annotation, command.__globals__))  # noqa: S307 - our own
+            for p in inspect.signature(command).parameters.values()
+            if p.name not in ("raw", "at")
+        ]
+        return inspect.Signature(_filter_parameters() + own)
+
+    @property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {p.name: p.annotation for p in self.__signature__.parameters.values()}
 
 
 def _load(paths: list[str] | None, towns: tuple[str, ...] = ()) -> tuple[Catalogue, Settings]:
@@ -349,8 +360,8 @@ def _print(renderable: Any) -> None:
 
 
 @app.command("list")
-@_errors
 @with_filters
+@_errors
 def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
           catalogue: CatalogueOption = None) -> None:
     """List the week's meetings, from today, by day and time.
@@ -380,8 +391,8 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
 
 @app.command()
-@_errors
 @with_filters
+@_errors
 def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
             catalogue: CatalogueOption = None) -> None:
     """What's still on today, including meetings in progress.
@@ -419,8 +430,8 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
 
 @app.command("next")
-@_errors
 @with_filters
+@_errors
 def next_(raw: RawFilters, at: str | None,
           count: Annotated[int, typer.Option("--count", "-n", min=1, max=500,
                                              help="How many meetings.")] = 5,
@@ -450,8 +461,8 @@ def next_(raw: RawFilters, at: str | None,
 
 
 @app.command()
-@_errors
 @with_filters
+@_errors
 def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
              catalogue: CatalogueOption = None) -> None:
     """The weekly schedule, Monday to Sunday.
@@ -595,8 +606,8 @@ class Language(str, enum.Enum):
 
 
 @app.command()
-@_errors
 @with_filters
+@_errors
 def handout(
     raw: RawFilters,
     at: str | None,
@@ -649,8 +660,8 @@ class ExportFormat(str, enum.Enum):
 
 
 @app.command()
-@_errors
 @with_filters
+@_errors
 def export(
     raw: RawFilters,
     at: str | None,
