@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import math
 import re
-import unicodedata
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -246,6 +245,8 @@ def _type_slug(value: str, option: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for --search."""
+    import unicodedata  # only --search needs it: it is not loaded at start-up
+
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
