@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from peerfind import __version__
-from peerfind.schema import FORMAT_VERSION
+from peerfind.schema import FORMAT_VERSION, town_key
 
 TAG = b"peerfind-catalogue-cache\n"
 STAMP = f"{__version__}/{FORMAT_VERSION}"
@@ -37,11 +37,6 @@ def _entry_path(folder: Path, catalogue: Path) -> Path:
 def fingerprint(path: Path, raw: bytes) -> tuple[str, int, int, int]:
     stat = path.stat()
     return str(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(raw)
-
-
-def town_key(town: str) -> str:
-    """How towns are matched: ignoring case and surrounding spaces."""
-    return town.strip().casefold()
 
 
 def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = None

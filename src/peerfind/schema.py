@@ -171,6 +171,12 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "status": {"verified": "active", "confirmed": "active", "unconfirmed": "unverified",
                "temporarily closed": "temporarily-closed"},
 }
+def town_key(town: str) -> str:
+    """How a town typed on the command line is matched: ignoring case and spaces
+    around it. The cache files groups by this key, so the two always agree."""
+    return town.strip().casefold()
+
+
 ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",
                     "hybrid": "hybrid"}
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import schema
-from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS
+from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, town_key
 from peerfind.models import Catalogue, Group, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
 
@@ -146,8 +146,8 @@ def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None
 
 
 def parse_near(value: str, catalogue: Catalogue) -> tuple[float, float]:
-    towns = {town.name.casefold(): town for town in catalogue.towns}
-    town = towns.get(value.strip().casefold())
+    towns = {town_key(town.name): town for town in catalogue.towns}
+    town = towns.get(town_key(value))
     if town is not None:
         return town.latitude, town.longitude
     match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", value)
@@ -176,10 +176,10 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
 
     known_towns = sorted({g.town for g in catalogue.groups if g.town}
                          | {t.name for t in catalogue.towns})
-    towns_by_fold = {town.casefold(): town for town in known_towns}
+    towns_by_fold = {town_key(town): town for town in known_towns}
     towns = set()
     for value in raw.town:
-        town = towns_by_fold.get(value.strip().casefold())
+        town = towns_by_fold.get(town_key(value))
         if town is None:
             raise _unknown("--town", value, "town", known_towns)
         towns.add(town)
