@@ -47,12 +47,13 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
     groups in those towns are read: enough for a lookup filtered by town.
     """
     try:
-        blob = _entry_path(folder, path.resolve()).read_bytes()
+        path = path.resolve()
+        blob = _entry_path(folder, path).read_bytes()
         body = memoryview(blob)[_CRC.stop:]
         if not blob.startswith(TAG) or zlib.crc32(body) != int.from_bytes(blob[_CRC], "big"):
             return None
         stamp, file, head, blocks = marshal.loads(body)
-        if stamp != STAMP or file != fingerprint(path.resolve(), raw):
+        if stamp != STAMP or file != fingerprint(path, raw):
             return None
         data = marshal.loads(head)
         wanted = blocks.keys()
@@ -74,6 +75,7 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     from peerfind.files import write_atomic
     from peerfind.problems import PeerfindError
 
+    path = path.resolve()
     by_town: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
     for place, group in enumerate(data["groups"]):
         places, groups = by_town.setdefault(town_key(group.get("town", "")), ([], []))
@@ -82,10 +84,10 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     head = {key: value for key, value in data.items() if key != "groups"}
     blocks = {key: (tuple(places), marshal.dumps(groups))
               for key, (places, groups) in by_town.items()}
-    body = marshal.dumps((STAMP, fingerprint(path.resolve(), raw), marshal.dumps(head), blocks))
+    body = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), blocks))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(_entry_path(folder, path.resolve()),
+        write_atomic(_entry_path(folder, path),
                      TAG + zlib.crc32(body).to_bytes(4, "big") + body)
     except (OSError, PeerfindError):
         pass
