@@ -117,3 +117,18 @@ def test_an_unwritable_cache_is_not_an_error(copy, tmp_path):
     folder = tmp_path / "cache"
     folder.write_text("a file where the folder should be")
     assert len(load(copy, TODAY, cache=folder).groups) == 8
+
+
+def test_an_overlay_without_groups_is_cached_as_it_is(copy, tmp_path):
+    overlay = tmp_path / "mine.yaml"
+    overlay.write_text("catalogue: 1\nhelplines:\n  - name: My Sponsor's Line\n"
+                       "    phone: (555) 555-0199\n    status: unverified\n")
+    folder = tmp_path / "cache"
+    source = Source(overlay, "mine.yaml", overlay=True)
+    first = load_data(source, TODAY, folder)
+    assert "groups" not in first
+    assert len(entries(folder)) == 1
+    assert load_data(source, TODAY, folder) == first
+    whole = load(copy, TODAY, [source], folder)
+    assert [h.name for h in whole.helplines][-1] == "My Sponsor's Line"
+    assert len(whole.groups) == 8

@@ -56,18 +56,37 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
         if stamp != STAMP or file != fingerprint(path, raw):
             return None
         data = marshal.loads(head)
-        wanted = blocks.keys()
-        if towns is not None:
-            keys = {town_key(town) for town in towns}
-            if keys <= wanted | {town_key(t["name"]) for t in data.get("towns", ())}:
-                wanted = keys & wanted
-        placed = sorted((pair for key in wanted
-                         for pair in zip(blocks[key][0], marshal.loads(blocks[key][1]))),
-                        key=lambda pair: pair[0])
-        data["groups"] = [group for _, group in placed]
+        if blocks is not None:  # an overlay may have no groups at all
+            data["groups"] = _groups(blocks, towns, data.get("towns", ()))
     except (OSError, ValueError, TypeError, EOFError, KeyError, AttributeError):
         return None
     return data
+
+
+def _groups(blocks: dict[str, tuple[tuple[int, ...], bytes]], towns: Iterable[str] | None,
+            table: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups of every block, or only of the towns asked for when the catalogue
+    knows each of them (else the error for an unknown town could not list them all),
+    in catalogue order."""
+    wanted = blocks.keys()
+    if towns is not None:
+        keys = {town_key(town) for town in towns}
+        if keys <= wanted | {town_key(town["name"]) for town in table}:
+            wanted = keys & wanted
+    placed = sorted((pair for key in wanted
+                     for pair in zip(blocks[key][0], marshal.loads(blocks[key][1]))),
+                    key=lambda pair: pair[0])
+    return [group for _, group in placed]
+
+
+def _blocks(groups: list[dict[str, Any]]) -> dict[str, tuple[tuple[int, ...], bytes]]:
+    """Groups filed by town: each town's places in the catalogue and its groups."""
+    by_town: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
+    for place, group in enumerate(groups):
+        places, found = by_town.setdefault(town_key(group.get("town", "")), ([], []))
+        places.append(place)
+        found.append(group)
+    return {key: (tuple(places), marshal.dumps(found)) for key, (places, found) in by_town.items()}
 
 
 def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
@@ -75,19 +94,12 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     from peerfind.files import write_atomic
     from peerfind.problems import PeerfindError
 
-    path = path.resolve()
-    by_town: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
-    for place, group in enumerate(data["groups"]):
-        places, groups = by_town.setdefault(town_key(group.get("town", "")), ([], []))
-        places.append(place)
-        groups.append(group)
     head = {key: value for key, value in data.items() if key != "groups"}
-    blocks = {key: (tuple(places), marshal.dumps(groups))
-              for key, (places, groups) in by_town.items()}
-    body = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), blocks))
+    blocks = _blocks(data["groups"]) if "groups" in data else None
     try:
+        path = path.resolve()
+        body = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), blocks))
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(_entry_path(folder, path),
-                     TAG + zlib.crc32(body).to_bytes(4, "big") + body)
+        write_atomic(_entry_path(folder, path), TAG + zlib.crc32(body).to_bytes(4, "big") + body)
     except (OSError, PeerfindError):
         pass
