@@ -119,6 +119,17 @@ def test_overlay_adds_and_replaces_groups(run, home):
         "- valid\n")
 
 
+def test_overlay_applies_to_a_lookup_by_town_from_the_cache(run, home):
+    _, data = home
+    data.mkdir(parents=True)
+    (data / "overlay.yaml").write_text(OVERLAY)
+    first = run("list", "--at", AT, "--town", "otherton").stdout  # fills the cache
+    again = run("list", "--at", AT, "--town", "otherton").stdout  # only Otherton's groups
+    assert again == first
+    assert "Otherton Hope (moved)" in again
+    assert "Clinic Tuesday Circle" not in again
+
+
 def test_second_catalogue_option_is_an_overlay(run, home, tmp_path):
     overlay = tmp_path / "mine.yaml"
     overlay.write_text(OVERLAY)
