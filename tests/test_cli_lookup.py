@@ -66,11 +66,11 @@ def test_every_listing_says_to_confirm(run):
         assert "Catalogue updated 2026-11-01" in out.stdout, args
 
 
-def test_unverified_status_shows_on_every_row(run):
+def test_trust_shows_on_every_row(run):
     lines = run("list", "--at", AT, "--fellowship", "na", "--town", "otherton").stdout
     rows = [line for line in lines.splitlines() if "Otherton Hope" in line]
     assert len(rows) == 2
-    assert all(row.rstrip().endswith("unverified") for row in rows)
+    assert all(row.rstrip().endswith("lead") for row in rows)
 
 
 def test_no_match(run):
@@ -113,6 +113,9 @@ def test_json_records(run):
         "notes": None,
         "status": "temporarily-closed",
         "checked": "2026-10-01",
+        "trust": "confirmed",
+        "as_of": "2026-10-01",
+        "listed_by": None,
         "source": "invented for tests",
         "distance_miles": None,
         "in_progress": False,

@@ -19,7 +19,7 @@ def test_bundled_catalogue_is_valid_strictly(run, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run("validate", "--strict", "data/groups.yaml")
     assert result.stdout == (
-        "data/groups.yaml: 2 groups, 5 meetings, 4 help lines, 12 resources - valid\n"
+        "data/groups.yaml: 2 groups, 5 meetings, 5 help lines, 21 resources - valid\n"
     )
     assert result.exit_code == 0
 
@@ -80,7 +80,7 @@ def test_json_format_of_a_valid_catalogue(run, monkeypatch):
     monkeypatch.chdir(ROOT)
     document = json.loads(run("validate", "-f", "json", "data/groups.yaml").stdout)
     assert document["valid"] is True
-    assert document["counts"] == {"groups": 2, "helplines": 4, "resources": 12, "meetings": 5}
+    assert document["counts"] == {"groups": 2, "helplines": 5, "resources": 21, "meetings": 5}
 
 
 STALE = """\

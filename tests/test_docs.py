@@ -16,7 +16,10 @@ CATALOGUE_DOC = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
 
 
 def test_catalogue_doc_examples_are_valid():
-    example, overlay = re.findall(r"```yaml\n(.*?)```", CATALOGUE_DOC, re.DOTALL)
+    example, overrides, overlay = re.findall(r"```yaml\n(.*?)```", CATALOGUE_DOC, re.DOTALL)
+    head = "catalogue: 1\narea: x\ntimezone: America/New_York\nupdated: 2026-11-27\ngroups: []\n"
+    root, problems = compose(head + overrides)
+    assert problems + check(root, dt.date(2026, 11, 30))[1] == []
     root, problems = compose(example)
     data, found = check(root, dt.date(2026, 11, 27))
     assert problems + found == []
@@ -79,14 +82,14 @@ def test_readme_examples_run(example, run, tmp_path, monkeypatch):
 
     if "--format pdf" in example and find_browser() is None:
         pytest.skip("needs Chromium for PDF")
-    from peerfind import feed
+    from peerfind import fetch
 
     work = tmp_path / "work"
-    (work / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "groups.yaml", work / "data" / "groups.yaml")
+    shutil.copytree(ROOT / "data", work / "data")
     quirks = ROOT / "tests" / "fixtures" / "feed-quirks.json"
     shutil.copy(quirks, work / "feed.json")
-    monkeypatch.setattr(feed, "fetch", lambda url, timeout=None: quirks.read_bytes())
+    monkeypatch.setattr(fetch, "get", lambda url, **_: quirks.read_bytes())
+    monkeypatch.setenv("PEERFIND_CATALOGUE", str(work / "data" / "groups.yaml"))
     monkeypatch.chdir(work)  # examples that write files write them here
     result = run(*shlex.split(example))
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -100,6 +103,8 @@ def test_json_doc_names_every_key():
     doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
     catalogue = load(Source(ROOT / "tests/fixtures/catalogue.yaml", "x"), dt.date(2026, 11, 27))
     group = catalogue.groups[0]
-    keys = [*records.occurrence(Occurrence(group, group.meetings[0])), *records.group(group),
+    today = dt.date(2026, 11, 27)
+    keys = [*records.occurrence(Occurrence(group, group.meetings[0]), today),
+            *records.group(group, today),
             *records.resource(catalogue.resources[0]), *records.helpline(catalogue.helplines[0])]
     assert [key for key in keys if f"`{key}`" not in doc] == []

@@ -69,7 +69,7 @@ def test_markdown_handout(run, expected):
 
 def test_html_handout_is_self_contained_and_escapes_catalogue_text(run, tmp_path):
     out = tmp_path / "page.html"
-    result = run("handout", "--at", AT, "--format", "html", "-o", str(out))
+    result = run("handout", "--at", AT, "--format", "html", "--include-leads", "-o", str(out))
     assert (result.exit_code, result.stdout) == (0, f"{out}\n")
     html = out.read_text(encoding="utf-8")
     page = Page(html)
@@ -112,7 +112,8 @@ def test_html_default_name_is_in_the_current_folder(run, tmp_path, monkeypatch):
 def test_spanish_has_no_english_fixed_text(run, tmp_path):
     out = tmp_path / "es.html"
     # Otherton's groups: no catalogue text there that looks like a fixed English string.
-    run("handout", "--format", "html", "--lang", "es", "--at", AT, "--town", "otherton",
+    run("handout", "--format", "html", "--lang", "es", "--at", AT, "--include-leads",
+        "--town", "otherton",
         "--type", "closed", "-o", str(out))
     words = Page(out.read_text(encoding="utf-8")).words
     english, spanish = i18n.strings("en"), i18n.strings("es")

@@ -28,13 +28,15 @@ def test_wheel_ships_the_catalogue_and_finds_it_from_anywhere(tmp_path):
     )
     installed = tmp_path / "site" / "peerfind" / "data" / "groups.yaml"
     assert result.stdout == (
-        f"{installed}: 2 groups, 5 meetings, 4 help lines, 12 resources - valid\n"
+        f"{installed}: 2 groups, 5 meetings, 5 help lines, 21 resources - valid\n"
     )
     assert result.returncode == 0
     # The package's own data files (strings, type labels, the handout template) came too.
     for command in (["tonight", "--at", "2026-11-29T18:00"], ["handout", "--format", "html",
-                                                              "-o", "h.html"]):
+                                                              "--include-leads", "-o", "h.html"]):
         ran = subprocess.run([sys.executable, "-m", "peerfind", *command], cwd=elsewhere,
                              capture_output=True, text=True, env=env)
         assert ran.returncode == 0, ran.stderr
-    assert "St. Luke" in (elsewhere / "h.html").read_text(encoding="utf-8")
+    page = (elsewhere / "h.html").read_text(encoding="utf-8")
+    assert "St. Luke" in page
+    assert "What A Way To Start Your Day Group" in page  # the NA source's snapshot came too

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import io
 
 import pytest
@@ -32,7 +34,8 @@ def printed(renderable) -> str:
 def test_catalogue_text_prints_literally(value, shown):
     group = Group(id="g", name=value, fellowship="AA", attendance="online",
                   meetings=(Meeting("monday", "19:00"),), status="active")
-    out = printed(render.meetings_table([Occurrence(group, group.meetings[0])], first="day"))
+    out = printed(render.meetings_table([Occurrence(group, group.meetings[0])], first="day",
+                                               today=dt.date(2026, 11, 27)))
     assert shown in out
     assert "\x1b[2J" not in out and "\x07" not in out and "\u202e" not in out
 

@@ -119,7 +119,45 @@ def check_source(source: Source, today: dt.date, raw: bytes | None = None
     except LoadError as error:
         return None, [error.problem]
     data, found = check(root, today, "overlay" if source.overlay else "catalogue")
+    if data is not None and data.get("sources") and not any(
+            p.severity == "error" for p in problems + found):
+        found += _source_problems(source, root, data)
     return data, problems + found
+
+
+def _source_problems(source: Source, root: Any, data: dict[str, Any]) -> list[Problem]:
+    """Sources not synced yet, snapshots that cannot be read, and overrides naming a group
+    that no source lists."""
+    from peerfind import sources as live
+
+    found: list[Problem] = []
+    nodes = {item.get("id").value: item for item in root.get("sources").items}
+    listed: dict[str, str] = {}
+    for entry in data["sources"]:
+        node = nodes[entry["id"]]
+        shown = f"sources/{entry['id']}.json"
+        try:
+            snapshot = live.read_snapshot(live.snapshot_path(source.path, entry["id"]))
+        except CatalogueError as error:
+            found.append(Problem(node.line, node.col, f"{shown} {error.problems[0].message}",
+                                 f"sources > {entry['id']}"))
+            continue
+        if snapshot is None:
+            found.append(Problem(node.line, node.col, f"no snapshot yet ({shown}); run "
+                                 f"'peerfind sync {entry['id']}' to fetch it",
+                                 f"sources > {entry['id']}", "warning"))
+            continue
+        for group in live.read_answer(entry, data["timezone"], snapshot).groups:
+            listed[group["id"]] = entry["name"]
+    overrides = root.get("overrides")
+    for item in overrides.items if overrides is not None else ():
+        ident = item.get("id")
+        if ident is not None and ident.value not in listed:
+            found.append(Problem(ident.line, ident.col, f"no source lists a group '{ident.value}'"
+                                 " any more; check it, then update or remove this override "
+                                 "(or add it to groups: with every field)",
+                                 f"overrides > {ident.value}", "warning"))
+    return found
 
 
 def load_data(source: Source, today: dt.date, cache: Path | None = None,
@@ -131,19 +169,24 @@ def load_data(source: Source, today: dt.date, cache: Path | None = None,
     ``towns`` may narrow its groups to those towns' (see ``cache.read``).
     """
     from peerfind import cache as store
+    from peerfind import sources as live
 
     raw = read_bytes(source)
+    # The cache of a catalogue holds its sources' groups too: it must match their snapshots.
+    key = raw if source.overlay else raw + b"\0" + live.stamp(source.path)
     if cache is not None:
-        data = store.read(cache, source.path, raw, towns)
+        data = store.read(cache, source.path, key, towns)
         if data is not None:
             return data
     with _gc_paused():
         data, problems = check_source(source, today, raw)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or data is None:
-        raise CatalogueError(source.shown, errors)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or data is None:
+            raise CatalogueError(source.shown, errors)
+        if not source.overlay:
+            data = live.layer(data, source.path)
     if cache is not None:
-        store.write(cache, source.path, raw, data)
+        store.write(cache, source.path, key, data)
     return data
 
 

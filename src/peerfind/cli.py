@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peerfind import __version__, schema
-from peerfind.problems import CatalogueError, PeerfindError
+from peerfind.problems import CatalogueError, PeerfindError, UsageError
 from peerfind.schema import DAY_ALIASES, TIME_BUCKETS
 
 if TYPE_CHECKING:
@@ -250,7 +250,8 @@ _FILTERS: list[tuple[str, Any, Any]] = [
     ("within", float | None, typer.Option(
         "--within", metavar="MILES", help="With --near: only meetings this close.")),
     ("verified_only", bool, typer.Option(
-        "--verified-only", help="Only meetings someone has confirmed (not unverified).")),
+        "--verified-only", help="Only meetings a person has confirmed, or a live source "
+        "listed in the last 30 days (no old leads).")),
     ("include_closed", bool, typer.Option(
         "--include-closed", help="Include groups marked closed.")),
     ("at", str | None, typer.Option(
@@ -379,12 +380,12 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = week(cat, filters, now)
     if json_out:
-        return _print_json(_records(found))
+        return _print_json(_records(found, now.date()))
     from peerfind import render
 
     last = now.date() + dt.timedelta(days=6)
     heading = f"{_count(found)}, {render.long_date(now.date())} to {render.long_date(last)}"
-    _print(render.listing(found, cat, heading=heading, first="date",
+    _print(render.listing(found, cat, heading=heading, first="date", today=now.date(),
                           distance=filters.near is not None, h24=settings.clock24,
                           empty="No meetings match these filters. Try fewer filters, or "
                                 "'peerfind schedule' for the whole week."))
@@ -411,7 +412,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = upcoming(cat, filters, now, until_end_of_day=True, in_progress=True)
     if json_out:
-        return _print_json(_records(found))
+        return _print_json(_records(found, now.date()))
     from peerfind import render
 
     heading = (f"Still to come today, {render.long_date(now.date())}, from "
@@ -419,12 +420,13 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     distance = filters.near is not None
     if found:
         return _print(render.listing(found, cat, heading=heading, first="none",
-                                     distance=distance, empty="", h24=settings.clock24))
+                                     distance=distance, empty="", h24=settings.clock24,
+                                     today=now.date()))
     later = upcoming(cat, filters, now, 3)
     matching = " that match" if raw.any_given else ""
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
-    _print(render.listing(later, cat, heading=heading,
+    _print(render.listing(later, cat, heading=heading, today=now.date(),
                           first="date", distance=distance, h24=settings.clock24,
                           empty="No upcoming meetings match these filters either."))
 
@@ -450,12 +452,12 @@ def next_(raw: RawFilters, at: str | None,
     cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = upcoming(cat, filters, now, count)
     if json_out:
-        return _print_json(_records(found))
+        return _print_json(_records(found, now.date()))
     from peerfind import render
 
     heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}")
-    _print(render.listing(found, cat, heading=heading, first="date",
+    _print(render.listing(found, cat, heading=heading, first="date", today=now.date(),
                           distance=filters.near is not None, h24=settings.clock24,
                           empty="No upcoming meetings match these filters."))
 
@@ -475,17 +477,17 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     """
     from peerfind.search import weekly
 
-    cat, filters, _, settings = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue)
     found = weekly(cat, filters)
     if json_out:
-        return _print_json(_records(found))
+        return _print_json(_records(found, now.date()))
     from peerfind import render
 
     console = render.make_console()
     console.print(render.schedule(found, cat, console.width,
                                   heading=f"Weekly schedule · {cat.area}",
                                   distance=filters.near is not None, h24=settings.clock24,
-                                  empty="No meetings match these filters."))
+                                  empty="No meetings match these filters.", today=now.date()))
 
 
 @app.command()
@@ -511,10 +513,11 @@ def show(
     entry = find_entry(cat, ident)
     is_group = isinstance(entry, Group)
     if json_out:
-        return _print_json(records.group(entry) if is_group else records.resource(entry))
+        return _print_json(records.group(entry, _today()) if is_group
+                           else records.resource(entry))
     from peerfind import render
 
-    _print(render.entry(entry, cat, settings.clock24))
+    _print(render.entry(entry, cat, _today(), settings.clock24))
 
 
 @app.command()
@@ -622,6 +625,9 @@ def handout(
                                               help="Heading of the page.")] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of the fixed text: en "
                                            "or es.")] = Language.en,
+    include_leads: Annotated[bool, typer.Option(
+        "--include-leads", help="Also print old leads (meetings from old lists nobody has "
+        "confirmed); left out by default, and counted.")] = False,
     catalogue: CatalogueOption = None,
 ) -> None:
     """A printable handout of meetings and help.
@@ -640,7 +646,7 @@ def handout(
     from peerfind import handout as page
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
-    content = page.build(cat, filters, now.date(), lang.value, title)
+    content = page.build(cat, filters, now.date(), lang.value, title, include_leads)
     kind = output_format.value
     if kind in ("text", "markdown"):
         return _write_or_print(page.to_text(content) if kind == "text"
@@ -696,9 +702,9 @@ def export(
     elif kind == "ics":
         text = out.as_ics(cat, week(cat, filters, now), now)
     elif kind == "csv":
-        text = out.as_csv(week(cat, filters, now))
+        text = out.as_csv(week(cat, filters, now), now.date())
     else:
-        text = out.as_json(week(cat, filters, now))
+        text = out.as_json(week(cat, filters, now), now.date())
     _write_or_print(text, output)
 
 
@@ -719,31 +725,38 @@ def _write_or_print(content: str | bytes, output: str | None) -> None:
     typer.echo(output)
 
 
+class SourceKind(str, enum.Enum):
+    meeting_guide = "meeting-guide"
+    bmlt = "bmlt"
+
+
 @app.command("import")
 @_errors
 def import_(
-    feed: Annotated[str, typer.Argument(metavar="FEED", help="A Meeting Guide JSON file, or an "
-                                        "http(s):// URL that serves one.")],
+    feed: Annotated[str, typer.Argument(metavar="FEED", help="A Meeting Guide JSON file or URL; "
+                                        "with --kind bmlt, a BMLT root server's URL (or a "
+                                        "folder holding its three JSON answers).")],
+    kind: Annotated[SourceKind, typer.Option("--kind", help="What FEED is.")] =
+    SourceKind.meeting_guide,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="PATH", show_default=False,
-        help="Write the catalogue here (default: the screen; with --merge, the merged "
-             "file).")] = None,
-    merge: Annotated[str | None, typer.Option(
-        "--merge", metavar="PATH", show_default=False,
-        help="Update this catalogue: groups from the feed replace those with the same id, "
-             "new ones are added, and ones this feed no longer lists are removed.")] = None,
+        help="Write the catalogue here (default: the screen).")] = None,
     timezone: Annotated[str | None, typer.Option(
-        "--timezone", metavar="ZONE", help="Time zone when the feed names none (default: "
-        "your config's, else America/New_York).")] = None,
-    fellowship: Annotated[str, typer.Option(
-        "--fellowship", metavar="NAME", help="Fellowship of the feed's meetings.")] = "AA",
+        "--timezone", metavar="ZONE", help="Time zone of meetings whose feed names none "
+        "(default: your config's, else the feed's own, else America/New_York).")] = None,
+    fellowship: Annotated[str | None, typer.Option(
+        "--fellowship", metavar="NAME", help="Fellowship of the feed's meetings (default: AA, "
+        "or NA with --kind bmlt).")] = None,
+    deadline: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=1, max=3600,
+        help="Give up on a download that takes longer than this in all.")] = 60,
 ) -> None:
-    """A Meeting Guide feed into a catalogue.
+    """A Meeting Guide feed or a BMLT server into a catalogue, once.
 
-    Reads a Meeting Guide JSON feed (a file or URL) and writes a catalogue, or
-    merges it into one.
+    Writes a new catalogue file and never changes an existing one. To keep a
+    source current, declare it under sources: and run 'peerfind sync'.
 
-    Every imported group is marked unverified, with the feed as its source.
+    Every imported group is unverified, with the feed as its source.
 
     Examples:
 
@@ -751,41 +764,89 @@ def import_(
 
       peerfind import https://example.org/wp-admin/admin-ajax.php?action=meetings -o new.yaml
 
-      peerfind import feed.json --merge data/groups.yaml
+      peerfind import --kind bmlt https://bmlt.newyorkna.org/main_server/ -o na.yaml
     """
-    from pathlib import Path
-
-    from peerfind import feed as feeds
     from peerfind import settings as config
-    from peerfind.catalogue import Source, load_data
-    from peerfind.problems import UsageError
+    from peerfind import sources as live
+    from peerfind.importing import one_off
 
-    key = {k.casefold(): k for k in schema.FELLOWSHIPS}.get(fellowship.casefold())
-    if key is None:
-        raise UsageError(f"--fellowship: '{fellowship}' is not a known fellowship; expected "
-                         f"one of {', '.join(schema.FELLOWSHIPS)}")
+    key = None
+    if fellowship is not None:
+        key = {k.casefold(): k for k in schema.FELLOWSHIPS}.get(fellowship.strip().casefold())
+        key = key or schema.CHOICE_ALIASES["fellowship"].get(fellowship.strip().casefold())
+        if key is None:
+            from peerfind.validate import did_you_mean
+
+            raise UsageError(f"--fellowship: '{fellowship}' is not a known fellowship"
+                             f"{did_you_mean(fellowship, list(schema.FELLOWSHIPS))}; expected "
+                             f"one of {', '.join(schema.FELLOWSHIPS)}")
     today = _today()
-    if feed.lower().startswith(("http://", "https://")):
+    if feed.lower().startswith(("http://", "https://")) and sys.stderr.isatty():
         _stderr(f"peerfind: fetching {feed} ...")
-    records = feeds.parse(feeds.read(feed), feed)
     zone = timezone or config.load().timezone
-    imported = feeds.convert(records, feed, today, timezone=zone, fellowship=key)
-    for warning in imported.warnings:
+    result = one_off(feed, kind.value, today, timezone=zone,
+                     fellowship=key or live.DEFAULT_FELLOWSHIP[kind.value], deadline=deadline)
+    for warning in result.warnings:
         _stderr(f"peerfind: warning: {warning}")
-    data = imported.data
-    if merge is not None:
-        existing = load_data(Source(Path(merge), merge), today)
-        result = feeds.merge(existing, data, feed)
-        data = result.data
-        for word, ids in (("added", result.added), ("changed", result.changed),
-                          ("removed", result.removed)):
-            _stderr(f"peerfind: {word} {len(ids)}" + (f": {', '.join(ids)}" if ids else ""))
-        _stderr(f"peerfind: comments in {merge} are not kept in the merged file")
-        output = output or merge
-    text = feeds.to_yaml(data, feed)
+    text = result.text
     _check_generated(text, today)
-    _stderr(f"peerfind: {len(data['groups'])} groups from {len(records)} feed records")
+    _stderr(f"peerfind: {result.groups} groups, {result.meetings} meetings from "
+            f"{result.records} records")
     _write_or_print(text, output)
+
+
+@app.command()
+@_errors
+def sync(
+    ids: Annotated[list[str] | None, typer.Argument(
+        metavar="[SOURCE_ID]...", show_default=False,
+        help="Sources to sync (default: every source of the catalogue).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Fetch and compare, but write nothing.")] = False,
+    deadline: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=1, max=3600,
+        help="Give up on a source whose download takes longer than this in all.")] = 60,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Fetch the catalogue's live sources and keep their snapshots.
+
+    Each source's answer is kept, normalised, in sources/ID.json beside the
+    catalogue file, with the day it was fetched. The hand-kept catalogue file is
+    never written: your confirmations and corrections (overrides:) stay as they
+    are. A source that fails keeps its previous snapshot, and the exit status is 1.
+
+    Examples:
+
+      peerfind sync
+
+      peerfind sync na-gny --dry-run
+
+      peerfind sync --catalogue data/groups.yaml
+    """
+    from peerfind import settings as config
+    from peerfind import sources as live
+    from peerfind.catalogue import check_source, sources as located
+
+    settings = config.load(config.folders())
+    base = located(catalogue[:1] if catalogue else None, settings.catalogue, None)[0]
+    today = _today()
+    data, problems = check_source(base, today)
+    errors = [p for p in problems if p.severity == "error"
+              and not p.where.startswith("sources > ")]
+    if errors or data is None:
+        raise CatalogueError(base.shown, errors)
+    chosen = live.choose(data, ids or [])
+    failed = False
+    for number, source in enumerate(chosen, 1):
+        if sys.stderr.isatty():
+            _stderr(f"peerfind: syncing {source['name']} ({number} of {len(chosen)}) ...")
+        result = live.sync_one(source, data, base.path, today, dry_run=dry_run,
+                               deadline=deadline)
+        failed = failed or result.error is not None
+        for line in live.summary(result):
+            typer.echo(line)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _check_generated(text: str, today: dt.date) -> None:
@@ -909,10 +970,10 @@ def schema_(
     _write_or_print(_json_text(schema.json_schema()) + "\n", output)
 
 
-def _records(found: list[Any]) -> list[dict[str, Any]]:
+def _records(found: list[Any], today: dt.date) -> list[dict[str, Any]]:
     from peerfind import records
 
-    return [records.occurrence(o) for o in found]
+    return [records.occurrence(o, today) for o in found]
 
 
 def _count(found: list[Any]) -> str:

@@ -88,14 +88,14 @@ def _conference_notes(group: Group) -> str | None:
     return "; ".join(part for part in parts if part) or None
 
 
-def as_json(occurrences: list[Occurrence]) -> str:
-    return json.dumps([records.occurrence(o) for o in occurrences], indent=2,
+def as_json(occurrences: list[Occurrence], today: dt.date) -> str:
+    return json.dumps([records.occurrence(o, today) for o in occurrences], indent=2,
                       ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = ("id", "name", "fellowship", "day", "date", "time", "end", "town", "venue",
                "address", "attendance", "online_url", "online_phone", "types", "language",
-               "status", "checked", "source", "notes")
+               "status", "checked", "trust", "as_of", "listed_by", "source", "notes")
 
 
 def neutralise(cell: str) -> str:
@@ -103,12 +103,12 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def as_csv(occurrences: list[Occurrence]) -> str:
+def as_csv(occurrences: list[Occurrence], today: dt.date) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for o in occurrences:
-        r = records.occurrence(o)
+        r = records.occurrence(o, today)
         online = r["online"] or {}
         row = {**r, "online_url": online.get("url"), "online_phone": online.get("phone"),
                "types": " ".join(r["type_codes"])}

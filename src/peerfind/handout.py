@@ -18,7 +18,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerfind import i18n, schema
+from peerfind import i18n, schema, trust
 from peerfind.models import Catalogue, Group
 from peerfind.problems import PeerfindError
 from peerfind.search import Filters, weekly
@@ -76,7 +76,8 @@ class Handout:
     help: tuple[Line, ...]
     guide: tuple[tuple[str, tuple[str, ...]], ...]
     directories: tuple[Directory, ...]
-    any_unverified: bool
+    leads_left_out: int
+    notes: str
 
     @property
     def t(self) -> dict[str, str]:
@@ -101,15 +102,31 @@ def _place(group: Group, t: dict[str, str]) -> tuple[str, ...]:
 
 def _status(t: dict[str, str], status: str) -> str:
     """The status as the handout prints it: nothing for an active entry."""
-    return "" if status == "active" else t[status]
+    return "" if status in ("active", "unverified") else t[status]
+
+
+def _trust(t: dict[str, str], group: Group, today: dt.date, lang: str) -> str:
+    """'confirmed 27 November 2026', 'listed ...', 'old lead December 2018'."""
+    found = trust.of(group, today)
+    if found.as_of is None:
+        when = ""
+    elif found.kind == "lead":
+        when = f"{t[f'month.{found.as_of.month}']} {found.as_of.year}"
+    else:
+        when = i18n.long_date(found.as_of, lang).split(" ", 1)[1]
+    return t[f"trust.{found.kind}"].format(date=when).strip()
 
 
 def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "en",
-          title: str | None = None) -> Handout:
-    """Everything the handout says, in ``lang``; pure."""
+          title: str | None = None, include_leads: bool = False) -> Handout:
+    """Everything the handout says, in ``lang``; pure. A handout goes home with a
+    patient: old leads are left out (and counted) unless ``include_leads``."""
     t = i18n.strings(lang)
     labels = schema.type_labels()
     occurrences = weekly(catalogue, filters)
+    leads = [o for o in occurrences if trust.of(o.group, today).kind == "lead"]
+    if not include_leads:
+        occurrences = [o for o in occurrences if trust.of(o.group, today).kind != "lead"]
     days = []
     for day in schema.DAYS:
         entries = tuple(
@@ -119,7 +136,8 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
                 fellowship=o.group.fellowship,
                 place=_place(o.group, t),
                 types=tuple(schema.ALL_TYPES[x] for x in o.types),
-                status=_status(t, o.group.status),
+                status=", ".join(part for part in (_status(t, o.group.status),
+                                                   _trust(t, o.group, today, lang)) if part),
             )
             for o in occurrences if o.meeting.day == day
         )
@@ -149,7 +167,8 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
         guide=tuple((heading, tuple(paras)) for heading, paras in i18n.guide(lang)),
         directories=tuple(Directory(r.name, r.url, r.notes)
                           for r in catalogue.resources if r.kind == "directory"),
-        any_unverified=any(e.status for d in days for e in d.entries),
+        leads_left_out=0 if include_leads else len(leads),
+        notes=catalogue.notes,
     )
 
 
@@ -194,8 +213,10 @@ def to_text(h: Handout) -> str:
     if h.legend:
         out += ["", *_wrap(f"{t['types']}: " + " · ".join(f"{c} {label}"
                                                          for c, label in h.legend))]
-    if h.any_unverified:
-        out += _wrap(f"[{t['unverified']}] {t['unverified_note']}")
+    if h.days:
+        out += ["", *_wrap(t["trust_note"])]
+    if h.leads_left_out:
+        out += ["", *_wrap(t["leads_left_out"].format(count=h.leads_left_out))]
     out += _heading(t["guide_heading"])
     for heading, paragraphs in h.guide:
         out += ["", heading]
@@ -208,6 +229,8 @@ def to_text(h: Handout) -> str:
     out += _heading(t["notes_heading"])
     out += ["", *(["  " + "_" * (WIDTH - 4), ""] * 4)]
     out += _wrap(f"{t['confirm']} {h.updated}")
+    if h.notes:
+        out += _wrap(h.notes)
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
@@ -243,8 +266,10 @@ def to_markdown(h: Handout) -> str:
     if h.legend:
         out += ["", f"*{t['types']}: " + " · ".join(f"{c} {label}" for c, label in h.legend)
                 + "*"]
-    if h.any_unverified:
-        out += ["", f"*({t['unverified']})* {t['unverified_note']}"]
+    if h.days:
+        out += ["", f"*{md(t['trust_note'])}*"]
+    if h.leads_left_out:
+        out += ["", md(t["leads_left_out"].format(count=h.leads_left_out))]
     out += ["", f"## {t['guide_heading']}"]
     for heading, paragraphs in h.guide:
         out += ["", f"**{heading}**", ""]
@@ -254,6 +279,8 @@ def to_markdown(h: Handout) -> str:
         out += [f"- {md(d.name)}: {md(d.url)}" for d in h.directories]
     out += ["", f"## {t['notes_heading']}", "", *(["&nbsp;", ""] * 3)]
     out += [f"*{t['confirm']} {md(h.updated)}*"]
+    if h.notes:
+        out += ["", md(h.notes)]
     return "\n".join(folded for line in out for folded in _fold(line)) + "\n"
 
 

@@ -115,6 +115,10 @@ class Group(_Model):
     notes: str = ""
     source: str = ""
     checked: dt.date | None = None
+    group: str = ""
+    listed_by: str = ""  # the name of the source that lists it, for a source's group
+    listed: dt.date | None = None  # the day that source's listing is from
+    live: bool = False  # whether that listing was fetched from the live source
 
 
 @_model
@@ -210,7 +214,8 @@ def meeting_from(data: dict[str, Any]) -> Meeting:
 def group_from(data: dict[str, Any]) -> Group:
     # Positional, in field order: this runs once per group of a large catalogue.
     get = data.get
-    online, contact, checked = get("online"), get("contact"), get("checked")
+    online, contact, checked, listed = get("online"), get("contact"), get("checked"), \
+        get("listed")
     return Group(
         data["id"],
         data["name"],
@@ -231,6 +236,10 @@ def group_from(data: dict[str, Any]) -> Group:
         get("notes", ""),
         get("source", ""),
         dt.date.fromisoformat(checked) if checked else None,
+        get("group", ""),
+        get("listed_by", ""),
+        dt.date.fromisoformat(listed) if listed else None,
+        get("live", False),
     )
 
 

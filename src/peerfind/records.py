@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import datetime as dt
+
+from peerfind import trust
 from peerfind.models import Group, Helpline, Resource
 from peerfind.schema import ALL_TYPES
 from peerfind.search import Occurrence
@@ -22,7 +25,13 @@ def online(group: Group) -> dict[str, str] | None:
             "passcode": o.passcode, "notes": o.notes}
 
 
-def occurrence(o: Occurrence) -> dict[str, Any]:
+def trusted(g: Group, today: dt.date) -> dict[str, Any]:
+    """How far the group can be trusted: confirmed, listed or lead, and as of when."""
+    found = trust.of(g, today)
+    return {"trust": found.kind, "as_of": _iso(found.as_of), "listed_by": g.listed_by or None}
+
+
+def occurrence(o: Occurrence, today: dt.date) -> dict[str, Any]:
     g, m = o.group, o.meeting
     return {
         "id": g.id,
@@ -46,17 +55,19 @@ def occurrence(o: Occurrence) -> dict[str, Any]:
         "notes": m.notes or None,
         "status": g.status,
         "checked": _iso(g.checked),
+        **trusted(g, today),
         "source": g.source or None,
         "distance_miles": round(o.distance, 1) if o.distance is not None else None,
         "in_progress": o.in_progress,
     }
 
 
-def group(g: Group) -> dict[str, Any]:
+def group(g: Group, today: dt.date) -> dict[str, Any]:
     return {
         "kind": "group",
         "id": g.id,
         "name": g.name,
+        "group": g.group or None,
         "fellowship": g.fellowship,
         "venue": g.venue or None,
         "address": g.address or None,
@@ -81,6 +92,7 @@ def group(g: Group) -> dict[str, Any]:
         "notes": g.notes or None,
         "source": g.source or None,
         "checked": _iso(g.checked),
+        **trusted(g, today),
         "status": g.status,
     }
 

@@ -17,12 +17,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from peerfind import schema
+from peerfind import schema, trust
 from peerfind.i18n import guide as guide_sections, reach, strings, time_range
 from peerfind.i18n import long_date as i18n_long_date
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
 from peerfind.search import Occurrence
+from peerfind.trust import Trust
 
 if TYPE_CHECKING:
     from rich.panel import Panel
@@ -35,11 +36,12 @@ NARROW = 72  # below this many columns the schedule prints one section per day
 
 STATUS_LABELS = {
     "active": "",
-    "unverified": "unverified",
+    "unverified": "",
     "temporarily-closed": "temporarily closed",
     "closed": "closed",
 }
 STATUS_STYLE = {"unverified": "yellow", "temporarily-closed": "red", "closed": "red"}
+TRUST_STYLE = {"confirmed": "green", "listed": "", "lead": "yellow"}
 ATTENDANCE_LABELS = {"in_person": "in person", "online": "online", "hybrid": "in person and online"}
 
 
@@ -78,13 +80,17 @@ def where(group: Group) -> Text:
     return safe(place or "place not known")
 
 
-def status_text(status: str, in_progress: bool = False) -> Text:
+def status_text(status: str, in_progress: bool = False, trusted: Trust | None = None) -> Text:
+    """What a row says of a group: in progress, closed, and how far it can be trusted."""
     parts = []
     if in_progress:
         parts.append(Text("in progress", style="bold green"))
     label = STATUS_LABELS[status]
     if label:
         parts.append(Text(label, style=STATUS_STYLE.get(status, "")))
+    if trusted is not None:
+        parts.append(Text(trust.short(trusted).replace(" ", "\n", 1),
+                          style=TRUST_STYLE[trusted.kind]))
     return Text(", ").join(parts)
 
 
@@ -101,12 +107,32 @@ def legend(occurrences: Sequence[Occurrence]) -> Text | None:
     return Text("Types: " + " · ".join(pairs), style="dim")
 
 
-def footer(catalogue: Catalogue) -> Text:
-    text = Text(f"{strings()['confirm']} Catalogue updated {catalogue.updated.isoformat()} "
-                f"({catalogue.path}).", style="dim")
-    if any(r.kind == "directory" for r in catalogue.resources):
+def footer(catalogue: Catalogue, *, trusts: bool = False, notes: bool = False) -> Text:
+    """The reminder to confirm, the catalogue's date; with ``trusts`` what the trust words
+    mean; with ``notes`` the catalogue's own notes (how thin and how old it is)."""
+    text = Text(style="dim")
+    if trusts:
+        text.append(trust.LEGEND + ".\n")
+    text.append(f"{strings()['confirm']} Catalogue updated {catalogue.updated.isoformat()} "
+                f"({catalogue.path}).")
+    if notes and catalogue.notes:
+        text.append("\n")
+        text.append_text(safe(catalogue.notes))
+    elif any(r.kind == "directory" for r in catalogue.resources):
         text.append("\nCurrent meeting lists: peerfind resources --kind directory.")
     return text
+
+
+def finders(catalogue: Catalogue) -> Text | None:
+    """Where current lists are kept: the catalogue's directory resources."""
+    found = [r for r in catalogue.resources if r.kind == "directory" and r.url]
+    if not found:
+        return None
+    lines = Text("Current meeting lists:", style="bold")
+    for r in found:
+        lines.append("\n  ")
+        lines.append_text(safe(f"{r.name}: {r.url}"))
+    return lines
 
 
 def _table(*columns: str) -> Table:
@@ -123,7 +149,7 @@ def meeting_cell(group: Group) -> Text:
                          where(group))
 
 
-def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
+def meetings_table(occurrences: Sequence[Occurrence], *, first: str, today: dt.date,
                    distance: bool = False, h24: bool = False) -> Table:
     """A row per occurrence. ``first`` picks the leading column: date, day or none."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
@@ -154,42 +180,49 @@ def meetings_table(occurrences: Sequence[Occurrence], *, first: str,
             row.append(f"{o.distance:.1f}" if o.distance is not None else "–")
         if with_types:
             row.append(type_codes(o.types))
-        row.append(status_text(o.group.status, o.in_progress))
+        row.append(status_text(o.group.status, o.in_progress, trust.of(o.group, today)))
         table.add_row(*row)
     return table
 
 
 def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading: str,
-            first: str, distance: bool, empty: str, h24: bool = False) -> RenderableType:
+            first: str, distance: bool, empty: str, today: dt.date,
+            h24: bool = False) -> RenderableType:
     """A heading, the table (or why there is none), the legend and the reminder."""
     parts: list[RenderableType] = [Text(heading, style="bold")]
     if occurrences:
-        parts.append(meetings_table(occurrences, first=first, distance=distance, h24=h24))
+        parts.append(meetings_table(occurrences, first=first, distance=distance, h24=h24,
+                                    today=today))
         key = legend(occurrences)
         if key is not None:
             parts.append(key)
     else:
         parts.append(Text(empty))
-    parts.append(footer(catalogue))
+        where = finders(catalogue)
+        if where is not None:
+            parts.append(where)
+    parts.append(footer(catalogue, trusts=bool(occurrences), notes=not occurrences))
     return Stack(*parts)
 
 
 def schedule(occurrences: Sequence[Occurrence], catalogue: Catalogue, width: int,
-             *, heading: str, distance: bool, empty: str, h24: bool = False) -> RenderableType:
+             *, heading: str, distance: bool, empty: str, today: dt.date,
+             h24: bool = False) -> RenderableType:
     """The week, Monday to Sunday: one table, or one section per day when narrow."""
     if width >= NARROW or not occurrences:
         return listing(occurrences, catalogue, heading=heading, first="day", distance=distance,
-                       empty=empty, h24=h24)
+                       empty=empty, h24=h24, today=today)
     parts: list[RenderableType] = [Text(heading, style="bold")]
     for day in schema.DAYS:
-        today = [o for o in occurrences if o.meeting.day == day]
-        if today:
+        on_day = [o for o in occurrences if o.meeting.day == day]
+        if on_day:
             parts.append(Text(f"\n{day.title()}", style="bold underline"))
-            parts.append(meetings_table(today, first="none", distance=distance, h24=h24))
+            parts.append(meetings_table(on_day, first="none", distance=distance, h24=h24,
+                                        today=today))
     key = legend(occurrences)
     if key is not None:
         parts.append(key)
-    parts.append(footer(catalogue))
+    parts.append(footer(catalogue, trusts=True))
     return Stack(*parts)
 
 
@@ -219,7 +252,7 @@ def _panel(rows: Iterable[tuple[str, RenderableType | str | None]], title: Text)
     return Panel(_details(rows), title=title, title_align="left", box=box.ROUNDED)
 
 
-def group_panel(group: Group, h24: bool = False) -> Panel:
+def group_panel(group: Group, today: dt.date, h24: bool = False) -> Panel:
     labels = schema.type_labels()
     name, approach = schema.FELLOWSHIPS[group.fellowship]
     meetings = []
@@ -245,10 +278,15 @@ def group_panel(group: Group, h24: bool = False) -> Panel:
     if group.contact is not None:
         c = group.contact
         contact = _lines(c.name, c.phone, c.email, c.url)
-    status = STATUS_LABELS[group.status] or "active"
+    status = STATUS_LABELS[group.status]
+    trusted = trust.of(group, today)
     rows = [
+        ("Group", safe(group.group) if group.group else None),
         ("Fellowship", f"{group.fellowship} ({name}, {approach})"),
-        ("Status", Text(status, style=STATUS_STYLE.get(group.status, ""))),
+        ("Status", Text(status, style=STATUS_STYLE.get(group.status, "")) if status else None),
+        ("Trust", Text(trust.sentence(trusted) + ("" if trusted.kind == "confirmed" else
+                                                  ": check before going"),
+                       style=TRUST_STYLE[trusted.kind])),
         ("Attendance", ATTENDANCE_LABELS[group.attendance]),
         ("Where", _lines(group.venue, group.address,
                          "" if group.town in group.address else group.town)),
@@ -259,7 +297,6 @@ def group_panel(group: Group, h24: bool = False) -> Panel:
         ("Contact", contact),
         ("Notes", safe(group.notes) if group.notes else None),
         ("Source", safe(group.source) if group.source else Text("none given", style="yellow")),
-        ("Checked", checked_text(group.status, group.checked)),
     ]
     title = Text.assemble(safe(group.name, "bold"), f" ({group.id})")
     return _panel(rows, title)
@@ -268,7 +305,7 @@ def group_panel(group: Group, h24: bool = False) -> Panel:
 def resource_panel(resource: Resource) -> Panel:
     rows = [
         ("Kind", resource.kind),
-        ("Status", STATUS_LABELS[resource.status] or "active"),
+        ("Status", resource.status.replace("-", " ")),
         ("Where", _lines(resource.address,
                          "" if resource.town in resource.address else resource.town)),
         ("Phone", resource.phone),
@@ -282,9 +319,10 @@ def resource_panel(resource: Resource) -> Panel:
     return _panel(rows, title)
 
 
-def entry(item: Group | Resource, catalogue: Catalogue, h24: bool = False) -> RenderableType:
+def entry(item: Group | Resource, catalogue: Catalogue, today: dt.date,
+          h24: bool = False) -> RenderableType:
     """``peerfind show``: one group or resource, then the reminder."""
-    panel = group_panel(item, h24) if isinstance(item, Group) else resource_panel(item)
+    panel = group_panel(item, today, h24) if isinstance(item, Group) else resource_panel(item)
     return Stack(panel, footer(catalogue))
 
 

@@ -25,6 +25,7 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 ATTENDANCE = ("in_person", "online", "hybrid")
 STATUSES = ("active", "unverified", "temporarily-closed", "closed")
 RESOURCE_KINDS = ("crisis", "treatment", "hospital", "community", "directory")
+SOURCE_KINDS = ("bmlt", "meeting-guide")
 
 # key: (full name, approach). Matched case-insensitively on the command line.
 FELLOWSHIPS: dict[str, tuple[str, str]] = {
@@ -202,6 +203,10 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "towns": Field("list", section="town", doc="town centres, for --near"),
         "helplines": Field("list", section="helpline"),
         "resources": Field("list", section="resource"),
+        "sources": Field("list", section="source", doc="live listings that 'peerfind sync' "
+                         "reads into sources/ID.json beside this file"),
+        "overrides": Field("list", section="override", doc="a volunteer's confirmations and "
+                           "corrections of the sources' groups, by id"),
         "groups": Field("list", required=True, section="group"),
     },
     "overlay": {},
@@ -235,6 +240,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
     "group": {
         "id": Field("slug", required=True, doc="unique slug: lower-case letters, digits, hyphens"),
         "name": Field("text", required=True),
+        "group": Field("text", doc="the group that holds this meeting, when a source names it "
+                       "besides the meeting's own name"),
         "fellowship": Field("choice", required=True, choices=tuple(FELLOWSHIPS)),
         "venue": TEXT,
         "address": TEXT,
@@ -255,7 +262,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "day": Field("choice", required=True, choices=DAYS),
         "time": Field("time", required=True, doc='start, "HH:MM" 24-hour, in quotes'),
         "end": Field("time", doc='end, "HH:MM"; or give minutes'),
-        "minutes": Field("int", doc="length in minutes (1 to 720)"),
+        "minutes": Field("int", doc="length in minutes (1 to 1440)"),
         "types": Field("list", item="type"),
         "notes": TEXT,
     },
@@ -264,6 +271,24 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "phone": Field("phone"),
         "meeting_id": TEXT,
         "passcode": TEXT,
+        "notes": TEXT,
+    },
+    "source": {
+        "id": Field("slug", required=True, doc="unique slug; the start of its groups' ids"),
+        "name": Field("text", required=True, doc="shown to people: 'listed by NAME'"),
+        "kind": Field("choice", required=True, choices=SOURCE_KINDS),
+        "url": Field("url", required=True, doc="a BMLT root server (…/main_server/) or a "
+                     "Meeting Guide feed"),
+        "fellowship": Field("choice", choices=tuple(FELLOWSHIPS), doc="of its meetings; "
+                            "default NA for bmlt, AA for meeting-guide"),
+        "timezone": Field("timezone", doc="of meetings that name none; default the "
+                          "catalogue's"),
+        "services": Field("list", item="int", doc="bmlt: service body ids, each taken with "
+                          "every body under it"),
+        "near": Field("text", doc='bmlt: "LAT,LON", with within'),
+        "within": Field("miles", doc="bmlt: miles from near"),
+        "towns": Field("list", item="text", doc="meeting-guide: keep only these towns"),
+        "regions": Field("list", item="text", doc="meeting-guide: keep only these regions"),
         "notes": TEXT,
     },
     "contact": {
@@ -294,6 +319,17 @@ SECTIONS["overlay"] = {
                 item=f.item, doc=f.doc)
     for name, f in SECTIONS["catalogue"].items()
 }
+
+
+# An override names a source's group by id and holds only the fields it changes.
+SECTIONS["override"] = {
+    "id": Field("slug", required=True, doc="the id of a group a source lists"),
+    "hide": Field("bool", doc="true: leave the source's group out (say why in notes)"),
+    **{name: Field(f.kind, choices=f.choices, section=f.section, item=f.item, doc=f.doc)
+       for name, f in SECTIONS["group"].items() if name != "id"},
+}
+for _key in ("sources", "overrides"):  # an overlay adds groups; sources are the catalogue's
+    del SECTIONS["overlay"][_key]
 
 
 # -- JSON Schema, generated from the same tables the validator walks ----------------
@@ -327,6 +363,10 @@ def _property(field: Field) -> dict[str, object]:
         node = {"enum": list(ALL_TYPES)}
     elif field.kind == "int":
         node = {"type": "integer"}
+    elif field.kind == "bool":
+        node = {"type": "boolean"}
+    elif field.kind == "miles":
+        node = {"type": "number", "exclusiveMinimum": 0, "maximum": 500}
     elif field.kind in ("latitude", "longitude"):
         limit = 90 if field.kind == "latitude" else 180
         node = {"type": "number", "minimum": -limit, "maximum": limit}

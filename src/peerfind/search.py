@@ -15,7 +15,7 @@ import re
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from peerfind import schema
+from peerfind import schema, trust
 from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, town_key
 from peerfind.models import Catalogue, Group, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
@@ -46,6 +46,7 @@ class Filters(NamedTuple):
     within: float | None = None
     verified_only: bool = False
     include_closed: bool = False
+    today: dt.date | None = None  # for --verified-only: how fresh a listing still is
 
 
 class Occurrence(NamedTuple):
@@ -225,6 +226,7 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
         within=raw.within,
         verified_only=raw.verified_only,
         include_closed=raw.include_closed,
+        today=today,
     )
 
 
@@ -279,7 +281,8 @@ def group_matches(group: Group, filters: Filters) -> bool:
     """The filters that depend on the group alone."""
     if group.status == "closed" and not filters.include_closed:
         return False
-    if filters.verified_only and group.status != "active":
+    if filters.verified_only and (group.status in ("temporarily-closed", "closed") or not (
+            filters.today and trust.kept(group, filters.today))):
         return False
     if filters.fellowships and group.fellowship not in filters.fellowships:
         return False

@@ -29,7 +29,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LOOSE_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?", re.IGNORECASE)
 
 STALE_DAYS = 365
-MAX_MINUTES = 720
+MAX_MINUTES = 1440
+MAX_MILES = 500
+NEAR = re.compile(r"\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*")
 
 Data = dict[str, Any]
 
@@ -132,6 +134,8 @@ class Checker:
         self.today = today
         self.problems: list[Problem] = []
         self.ids: dict[str, int] = {}
+        self.source_ids: dict[str, int] = {}
+        self.override_ids: dict[str, int] = {}
 
     # -- reporting -------------------------------------------------------
     def error(self, node: Node, where: list[str], message: str) -> None:
@@ -320,6 +324,24 @@ class Checker:
                    f"{hint}")
         return None
 
+    def convert_miles(self, node: Node, field: Field, where: list[str]) -> float | None:
+        if isinstance(node, Scalar) and node.tag in (INT, FLOAT):
+            try:
+                miles = float(node.value)
+            except ValueError:
+                miles = -1.0
+            if 0 < miles <= MAX_MILES:
+                return miles
+        self.error(node, where, f"expected a distance in miles above 0 and at most {MAX_MILES}, "
+                   f"found {describe(node)}")
+        return None
+
+    def convert_bool(self, node: Node, field: Field, where: list[str]) -> bool | None:
+        if isinstance(node, Scalar) and node.tag == BOOL:
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.error(node, where, f"expected true or false, found {describe(node)}")
+        return None
+
     def convert_latitude(self, node: Node, field: Field, where: list[str]) -> float | None:
         return self._degrees(node, field, where, 90)
 
@@ -481,6 +503,59 @@ class Checker:
                 else:
                     seen[slot] = i
 
+    def after_source(self, out: Data, given: dict[str, Node], node: Mapping,
+                     where: list[str]) -> None:
+        kind = out.get("kind")
+        for key, only in (("services", "bmlt"), ("near", "bmlt"), ("within", "bmlt"),
+                          ("towns", "meeting-guide"), ("regions", "meeting-guide")):
+            if key in given and kind is not None and kind != only:
+                self.error(given[key], [*where, key], f"{key} is for {only} sources; this one "
+                           f"is {kind}: remove it")
+        near = out.get("near")
+        if near is not None:
+            match = NEAR.fullmatch(near)
+            if not match or abs(float(match.group(1))) > 90 or abs(float(match.group(2))) > 180:
+                self.error(given["near"], [*where, "near"], f"'{near}' is not LAT,LON; write "
+                           "e.g. near: \"41.70,-73.92\"")
+        if ("near" in given) != ("within" in given):
+            present = "near" if "near" in given else "within"
+            self.error(given[present], [*where, present], "near and within go together; give "
+                       "both (near: \"LAT,LON\", within: MILES) or neither")
+        ident = out.get("id")
+        if ident is not None:
+            first = self.source_ids.get(ident)
+            if first is not None:
+                self.error(given["id"], [*where, "id"], f"duplicate source id '{ident}' (first "
+                           f"at line {first}); rename one")
+            else:
+                self.source_ids[ident] = given["id"].line
+
+    def after_override(self, out: Data, given: dict[str, Node], node: Mapping,
+                       where: list[str]) -> None:
+        checked = out.get("checked")
+        if checked is not None and dt.date.fromisoformat(checked) > self.today:
+            self.error(given["checked"], [*where, "checked"], f"{checked} is in the future; "
+                       "checked is the day someone confirmed the entry: use today's date or "
+                       "earlier")
+        if out.get("status") == "active" and checked is None:
+            self.error(given["status"], [*where, "status"], "status active needs checked: the "
+                       "day someone confirmed it; add checked: YYYY-MM-DD")
+        if checked is not None and "source" not in given:
+            self.warn(node, where, "a confirmation needs its source: add source: how it was "
+                      "confirmed (a phone call to the group, the live listing)")
+        types = out.get("types", [])
+        if "open" in types and "closed" in types:
+            self.error(given["types"], [*where, "types"], "a group cannot be both open and "
+                       "closed; keep one")
+        ident = out.get("id")
+        if ident is not None:
+            first = self.override_ids.get(ident)
+            if first is not None:
+                self.error(given["id"], [*where, "id"], f"a second override of '{ident}' (first "
+                           f"at line {first}); merge them into one")
+            else:
+                self.override_ids[ident] = given["id"].line
+
     def after_meeting(self, out: Data, given: dict[str, Node], node: Mapping,
                       where: list[str]) -> None:
         if "end" in given and "minutes" in given:
@@ -508,6 +583,8 @@ AFTER: dict[str, Callable[..., None]] = {
     "resource": Checker.after_entry,
     "group": Checker.after_group,
     "meeting": Checker.after_meeting,
+    "source": Checker.after_source,
+    "override": Checker.after_override,
 }
 
 

@@ -1,0 +1,195 @@
+"""Reading a source's answer: a file, or an http(s) URL under one deadline.
+
+Every failure is a ``FetchError`` naming the source and what to do: no
+network, an HTTP error, a redirect to anything but http(s), a body over the
+size cap, a server that trickles bytes past the deadline (one deadline for
+the whole download, not per read), a broken status line or chunked body, text
+that is not JSON, JSON nested too deeply or holding a number too long to read.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import socket
+import ssl
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from peerfind import __version__
+from peerfind.problems import PeerfindError
+
+MAX_BYTES = 64 * 1024 * 1024
+DEADLINE = 60.0
+MAX_REDIRECTS = 5
+MAX_DEPTH = 64
+_CHUNK = 256 * 1024
+# Terminal escape sequences, then any other control character but tab and newline.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+class FetchError(PeerfindError):
+    """A source that could not be read or understood."""
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """Text from outside, safe for one line of a terminal: escapes and controls removed."""
+    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", " ").replace("\n", " ")))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
+
+
+def is_web(location: str) -> bool:
+    return bool(re.match(r"https?://", location, re.IGNORECASE))
+
+
+def read(location: str, *, deadline: float = DEADLINE, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a file, or of an http(s) URL's answer."""
+    if is_web(location):
+        return get(location, deadline=deadline, limit=limit)
+    path = Path(location)
+    shown = printable(location)
+    if path.is_dir():
+        raise FetchError(f"{shown}: is a folder; give a JSON file or an http(s) URL")
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise FetchError(f"{shown}: no such file; check the path") from None
+    except OSError as error:
+        raise FetchError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise FetchError(f"{shown}: larger than {_mib(limit)}; check that this is the right "
+                         "file")
+    return data
+
+
+def _mib(size: int) -> str:
+    return f"{size // 1024 // 1024} MiB"
+
+
+def get(url: str, *, deadline: float = DEADLINE, limit: int = MAX_BYTES) -> bytes:
+    """GET ``url``, following up to five redirects to http(s) only, all within ``deadline``
+    seconds, and refusing an answer over ``limit`` bytes."""
+    shown = printable(url)
+    stop = time.monotonic() + deadline
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            status, reason, location, body = _once(url, stop, limit, shown)
+        except TimeoutError:
+            raise FetchError(f"{shown}: no whole answer within {deadline:g} s; try again later, "
+                             "or allow longer with --timeout") from None
+        except (http.client.HTTPException, ValueError) as error:
+            raise FetchError(f"{shown}: the server's answer is broken "
+                             f"({type(error).__name__}); try again later") from None
+        except ssl.SSLError as error:
+            raise FetchError(f"{shown}: secure connection failed ({printable(str(error))}); "
+                             "check the address") from None
+        except OSError as error:
+            why = printable(str(error.strerror or error))
+            raise FetchError(f"{shown}: cannot connect ({why}); check the address and your "
+                             "connection") from None
+        if status in (301, 302, 303, 307, 308) and location is not None:
+            target = urljoin(url, location)
+            if not is_web(target):
+                raise FetchError(f"{shown}: redirected to {printable(target)!r}, which is not "
+                                 "an http(s) address; refusing to follow it")
+            url = target
+            continue
+        if status != 200:
+            raise FetchError(f"{shown}: the server answered HTTP {status} {printable(reason)}; "
+                             "check the address, or try again later")
+        return body
+    raise FetchError(f"{shown}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+def _once(url: str, stop: float, limit: int, shown: str
+          ) -> tuple[int, str, str | None, bytes]:
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise FetchError(f"{shown}: not a web address with a host; check it")
+    remaining = stop - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    kind = http.client.HTTPSConnection if parts.scheme.lower() == "https" else \
+        http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=remaining)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    try:
+        connection.request("GET", target, headers={
+            "User-Agent": f"peerfind/{__version__}", "Accept": "application/json",
+            "Accept-Encoding": "identity"})
+        _tighten(connection, stop)
+        answer = connection.getresponse()
+        location = answer.getheader("Location")
+        if answer.status != 200:
+            return answer.status, answer.reason, location, b""
+        length = answer.getheader("Content-Length")
+        if length and length.strip().isdigit() and int(length) > limit:
+            raise FetchError(f"{shown}: the answer is larger than {_mib(limit)}; check the "
+                             "address")
+        chunks, size = [], 0
+        while True:
+            _tighten(connection, stop)
+            chunk = answer.read1(_CHUNK) if hasattr(answer, "read1") else answer.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(f"{shown}: the answer is larger than {_mib(limit)}; check "
+                                 "the address")
+            chunks.append(chunk)
+        return answer.status, answer.reason, location, b"".join(chunks)
+    finally:
+        connection.close()
+
+
+def _tighten(connection: http.client.HTTPConnection, stop: float) -> None:
+    """Let the next socket read wait only as long as the whole download has left."""
+    remaining = stop - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    sock: socket.socket | None = connection.sock
+    if sock is not None:
+        sock.settimeout(remaining)
+
+
+def parse_json(data: bytes, shown: str, expected: str) -> Any:
+    """JSON from a source, or a FetchError saying what came instead."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FetchError(f"{shown}: not UTF-8 text; expected {expected}") from None
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise FetchError(f"{shown}: JSON nested too deeply to be {expected}") from None
+    except ValueError as error:  # JSONDecodeError, or an integer too long to convert
+        if isinstance(error, json.JSONDecodeError):
+            start = printable(text[:40].strip(), 40)
+            raise FetchError(f"{shown}: not JSON (it starts with {start!r}); expected "
+                             f"{expected}: check the address") from None
+        raise FetchError(f"{shown}: JSON holding a number too long to read; expected "
+                         f"{expected}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise FetchError(f"{shown}: JSON nested more than {MAX_DEPTH} levels deep; expected "
+                         f"{expected}")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
