@@ -1,0 +1,345 @@
+"""Live sources: the BMLT and Meeting Guide readers, fetching, snapshots and sync.
+
+The BMLT server here is a local one on 127.0.0.1 serving the real December 2018
+NA listing (data/sources/na-gny.json); the Meeting Guide feed is fictional
+(tests/fixtures/feeds/README.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from peerfind import bmlt, fetch, meetingguide
+from peerfind.listing import Context
+from tests.conftest import FIXTURES, ROOT
+
+SNAPSHOT = json.loads((ROOT / "data" / "sources" / "na-gny.json").read_text(encoding="utf-8"))
+FEED = FIXTURES / "feeds" / "mg-quirks.json"
+CONTEXT = Context("x", "NA", "America/New_York", "America/New_York", "origin",
+                  dt.date(2026, 11, 27))
+SWITCHES = {"GetSearchResults": "meetings", "GetFormats": "formats",
+            "GetServiceBodies": "service_bodies"}
+
+
+class Server(BaseHTTPRequestHandler):
+    answer: dict = {}
+    broken = False
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        parts = urlsplit(self.path)
+        if parts.path == "/main_server/client_interface/json/" and not Server.broken:
+            switch = parse_qs(parts.query).get("switcher", [""])[0]
+            self._send(200, json.dumps(Server.answer[SWITCHES[switch]]).encode())
+        elif parts.path == "/trickle":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+        elif parts.path == "/to-file":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+        elif parts.path == "/deep":
+            self._send(200, b"[" * 100_000 + b"]" * 100_000)
+        elif parts.path == "/digits":
+            self._send(200, b"[" + b"9" * 5000 + b"]")
+        elif parts.path == "/feed.json":
+            self._send(200, FEED.read_bytes())
+        else:
+            self._send(500, b"\x1b[31mno\x1b[0m")
+
+    def _send(self, code, body):
+        self.send_response(code, "Server \x1b[2JError" if code == 500 else None)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except BrokenPipeError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    Server.answer = json.loads(json.dumps(SNAPSHOT["answer"]))
+    Server.broken = False
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def bundled(tmp_path, server, monkeypatch):
+    """A copy of the bundled catalogue whose NA source is the local server."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "groups.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "https://bmlt.newyorkna.org/main_server/", f"{server}/main_server/"), encoding="utf-8")
+    monkeypatch.setenv("PEERFIND_CATALOGUE", str(path))
+    return path
+
+
+def rows(output: str, name: str) -> list[str]:
+    lines = output.splitlines()
+    return [" ".join(lines[i:i + 2]) for i, line in enumerate(lines) if name in line]
+
+
+def test_fresh_clone_shows_2018_na_meetings_as_leads(run):
+    result = run("list", "--fellowship", "NA", "--town", "poughkeepsie", "--at",
+                 "2026-11-30T09:00")
+    assert result.exit_code == 0
+    found = rows(result.stdout, "What A Way To Start")
+    assert len(found) == 5
+    assert all("lead" in row and "Dec 2018" in row for row in found)
+    document = json.loads(run("list", "--fellowship", "NA", "--json").stdout)
+    assert {(r["trust"], r["as_of"], r["status"]) for r in document} == {
+        ("lead", "2018-12-03", "unverified")}
+    assert "listed" not in {r["trust"] for r in document}
+
+
+def test_sync_turns_leads_into_listings_and_keeps_overrides(run, bundled, server):
+    hand_kept = bundled.read_bytes()
+    result = run("sync")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "NA Greater New York Region: 55 records -> 53 meetings; 0 added, 0 changed, "
+        "0 removed, 47 unchanged")
+    snapshot = json.loads((bundled.parent / "sources" / "na-gny.json").read_text())
+    assert (snapshot["fetched"], snapshot["origin"]) == ("2026-11-27", f"{server}/main_server/")
+    listed = json.loads(run("list", "--fellowship", "NA", "--json", "--at",
+                            "2026-11-27T09:00").stdout)
+    assert {(r["trust"], r["as_of"], r["listed_by"]) for r in listed} == {
+        ("listed", "2026-11-27", "NA Greater New York Region")}
+    # A volunteer confirms one group and closes another in the hand-kept file.
+    with bundled.open("a", encoding="utf-8") as handle:
+        handle.write("\noverrides:\n  - id: na-gny-g00328665\n    checked: 2026-11-27\n"
+                     "    source: phone call to the group, 27 Nov 2026\n"
+                     "  - id: na-gny-00011734\n    checked: 2026-11-20\n"
+                     "    source: phone call\n")
+    hand_kept = bundled.read_bytes()
+    # The source changes: one meeting gone, one renamed.
+    meetings = Server.answer["meetings"]
+    Server.answer["meetings"] = [m for m in meetings if m["id_bigint"] != "287"]
+    for m in Server.answer["meetings"]:
+        if m["id_bigint"] == "291":
+            m["meeting_name"] = "Saturday Night Newcomers"
+    again = run("sync")
+    assert again.exit_code == 0
+    assert again.stdout.splitlines() == [
+        "NA Greater New York Region: 54 records -> 52 meetings; 0 added, 1 changed, "
+        "1 removed, 45 unchanged",
+        "  changed: Saturday Night Newcomers (na-gny-00003715)",
+        "  removed: Up Front (na-gny-00011734)",
+        "  warning: record 28 ('Miracles Happen Group'): listed twice ('Miracles Happen' at "
+        "the same time); kept once",
+        "  check: NA Greater New York Region no longer lists Up Front (na-gny-00011734), "
+        "which you confirmed on 2026-11-20: check it, then update or remove its override",
+    ]
+    assert bundled.read_bytes() == hand_kept  # sync never writes the hand-kept file
+    shown = json.loads(run("show", "na-gny-g00328665", "--json").stdout)
+    assert (shown["trust"], shown["as_of"], shown["status"]) == ("confirmed", "2026-11-27",
+                                                                "active")
+    warned = run("validate", str(bundled))
+    assert "no source lists a group 'na-gny-00011734' any more" in warned.stdout
+    assert warned.exit_code == 0
+
+
+def test_a_failing_source_keeps_its_snapshot(run, bundled):
+    snapshot = bundled.parent / "sources" / "na-gny.json"
+    before = snapshot.read_bytes()
+    Server.broken = True
+    result = run("sync")
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stdout.startswith("NA Greater New York Region: failed, previous snapshot "
+                                    "kept: http://127.0.0.1:")
+    assert "HTTP 500 Server Error" in result.stdout and "\x1b" not in result.stdout
+    assert snapshot.read_bytes() == before
+
+
+def test_dry_run_writes_nothing(run, bundled):
+    folder = bundled.parent
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = run("sync", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].endswith("(dry run: nothing written)")
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_unknown_source_id(run, bundled):
+    result = run("sync", "na-gnyy")
+    assert result.exit_code == 2
+    assert result.stderr == ("peerfind: error: 'na-gnyy' is not a source of this catalogue "
+                             "(did you mean 'na-gny'?); expected one of na-gny\n")
+
+
+def test_handout_leaves_leads_out_and_says_so(run):
+    text = run("handout", "--at", "2026-11-30T09:00").stdout
+    assert "What A Way To Start" not in text
+    assert "57 meetings from old, unconfirmed lists were left out" in text
+    assert "What A Way To Start" in run("handout", "--at", "2026-11-30T09:00",
+                                        "--include-leads").stdout
+
+
+def test_bmlt_reader_on_the_real_listing():
+    reading = bmlt.read(SNAPSHOT["answer"], CONTEXT, {})
+    assert (reading.records, len(reading.groups)) == (55, 47)
+    assert sum(len(g["meetings"]) for g in reading.groups) == 53  # unpublished + twin left out
+    by_id = {g["id"]: g for g in reading.groups}
+    assert "x-00010708" not in by_id  # published: "0"
+    pawling = by_id["x-g00306622"]
+    assert [(m["day"], m["time"], m["minutes"]) for m in pawling["meetings"]] == [
+        ("saturday", "11:00", 60), ("sunday", "18:00", 60)]  # weekday 1 = Sunday
+    assert pawling["venue"] == "The Lutheran Church of Christ the King"
+    assert pawling["notes"] == "Intersection of Route 22"
+    assert by_id["x-00011743"]["types"] == ["open", "speaker", "wheelchair"]  # O,SD,WC
+    assert by_id["x-00003715"]["other_types"] == ["Basic Text"]
+
+
+def test_bmlt_reader_newer_fields():
+    formats = [{"key_string": "O", "name_string": "Open", "world_id": "OPEN", "lang": "en"},
+               {"key_string": "TC", "name_string": "Temporarily Closed", "world_id": "TC"}]
+    record = {"id_bigint": "9", "worldid_mixed": "", "weekday_tinyint": "2",
+              "start_time": "19:00:00", "duration_time": "01:00:00", "formats": "O,XX",
+              "meeting_name": "Fictional Online", "venue_type": "2",
+              "virtual_meeting_link": "https://example.org/j/9",
+              "phone_meeting_number": "+16465550100,,999#", "time_zone": "America/Chicago",
+              "published": "1"}
+    reading = bmlt.read({"meetings": [record, {**record, "id_bigint": "10",
+                                               "formats": "TC", "venue_type": "1",
+                                               "location_municipality": "Testville"}],
+                         "formats": formats}, CONTEXT, {})
+    online, closed = reading.groups
+    assert online["online"] == {"url": "https://example.org/j/9", "phone": "+16465550100",
+                                "meeting_id": "999"}
+    assert online["meetings"] == [{"day": "monday", "time": "20:00", "minutes": 60}]
+    assert online["types"] == ["open"]
+    assert online["other_types"] == ["XX"]
+    assert closed["status"] == "temporarily-closed"
+    assert reading.warnings == [
+        "record 0 ('Fictional Online'): format keys the server's GetFormats does not list: "
+        "XX; kept as other types",
+        "2 records in America/Chicago converted to America/New_York"]
+
+
+def test_meeting_guide_quirks():
+    records = json.loads(FEED.read_text(encoding="utf-8"))
+    reading = meetingguide.read(records, CONTEXT._replace(prefix="", fellowship="AA"), {})
+    assert reading.records == 15
+    assert sum(len(g["meetings"]) for g in reading.groups) == 14  # one unreadable record
+    by_name: dict[str, list] = {}
+    for group in reading.groups:
+        by_name.setdefault(group["name"], []).append(group)
+    (dawn,) = by_name["Fictional Dawn Group"]  # own name kept; group beside it
+    assert dawn["group"] == "District 25"
+    assert [(m["time"], m.get("minutes")) for m in dawn["meetings"]] == [
+        ("11:00", 60), ("19:30", 780)]  # "11:00 AM"; an end 13 hours on
+    assert dawn["meetings"][0]["notes"] == "Bring a friend.\nSide door."
+    assert by_name["Fictional Marathon"][0]["meetings"][0]["minutes"] == 1440
+    assert len(by_name["Fictional Two Rooms"]) == 2  # two places: two groups
+    assert len(by_name["Fictional Link One"]) == 2  # two links: two groups
+    room, zoom = by_name["Fictional Twin"]  # same day and time, both kept
+    assert (room["attendance"], zoom["attendance"]) == ("in_person", "online")
+    assert "address" not in zoom and "latitude" not in zoom  # approximate: a region
+    assert zoom["online"] == {"url": "https://example.org/j/333", "phone": "+16465550100",
+                              "meeting_id": "333444555", "notes": "Passcode 1234\nOne-tap "
+                              "dial: +16465550100,,333444555#"}
+    chicago = by_name["Fictional Chicago"][0]["meetings"][0]
+    assert (chicago["day"], chicago["time"]) == ("monday", "20:30")
+    assert by_name["Fictional Regions"][0]["town"] == "Farborough"
+    assert by_name["Fictional Paused"][0]["status"] == "temporarily-closed"
+    assert by_name["Fictional Closed Room"][0]["status"] == "temporarily-closed"
+    assert "Evil Name" in by_name  # the terminal escape is gone
+    assert reading.warnings == [
+        "record 14 ('Fictional Broken'): day 'someday' cannot be read; left out",
+        "1 record in America/Chicago converted to America/New_York"]
+
+
+def test_import_writes_a_valid_catalogue(run, tmp_path):
+    out = tmp_path / "q.yaml"
+    result = run("import", str(FEED), "--timezone", "America/New_York", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "peerfind: 13 groups, 14 meetings from 15 records"
+    assert run("validate", str(out)).exit_code == 0
+
+
+def test_import_bmlt_from_a_server(run, server, tmp_path):
+    out = tmp_path / "na.yaml"
+    result = run("import", "--kind", "bmlt", f"{server}/main_server/", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "peerfind: 47 groups, 53 meetings from 55 records"
+    assert "fellowship: NA" in out.read_text()
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/trickle", "no whole answer within 1 s; try again later, or allow longer with --timeout"),
+    ("/to-file", "redirected to 'file:///etc/passwd', which is not an http(s) address; "
+                 "refusing to follow it"),
+    ("/deep", "JSON nested too deeply to be a Meeting Guide feed (a JSON list of meetings)"),
+    ("/digits", "JSON holding a number too long to read; expected a Meeting Guide feed (a JSON "
+                "list of meetings)"),
+    ("/nothing", "the server answered HTTP 500 Server Error; check the address, or try again "
+                 "later"),
+])
+def test_bad_answers_are_one_line_errors(path, message, run, server):
+    result = run("import", f"{server}{path}", "--timeout", "1")
+    assert result.exit_code == 1
+    assert result.stderr == f"peerfind: error: {server}{path}: {message}\n"
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+FIELD = st.sampled_from(["name", "slug", "day", "time", "end_time", "city", "types",
+                         "conference_url", "conference_phone", "attendance_option",
+                         "timezone", "latitude", "regions", "approximate", "address"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(FIELD, JSON | st.text(max_size=12), max_size=8) | JSON,
+                max_size=5))
+def test_meeting_guide_reader_takes_any_json(records):
+    reading = meetingguide.read(records, CONTEXT, {})
+    assert all(group["meetings"] for group in reading.groups)
+
+
+BMLT_FIELD = st.sampled_from(["id_bigint", "worldid_mixed", "weekday_tinyint", "start_time",
+                              "duration_time", "formats", "meeting_name", "venue_type",
+                              "location_municipality", "time_zone", "virtual_meeting_link",
+                              "published", "latitude"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(BMLT_FIELD, JSON | st.text(max_size=12), max_size=10),
+                max_size=5), JSON)
+def test_bmlt_reader_takes_any_json(meetings, formats):
+    reading = bmlt.read({"meetings": meetings, "formats": formats if isinstance(formats, list)
+                         else []}, CONTEXT, {})
+    assert all(group["meetings"] for group in reading.groups)
+
+
+def test_printable_strips_escapes():
+    assert fetch.printable("a\x1b[2J\x1b]0;title\x07b\r\nc") == "ab c"
+
+
+def test_repository_snapshot_untouched_by_tests():
+    assert Path(ROOT / "data" / "sources" / "na-gny.json").read_text(
+        encoding="utf-8").count('"fetched": null') == 1
