@@ -343,3 +343,19 @@ def test_printable_strips_escapes():
 def test_repository_snapshot_untouched_by_tests():
     assert Path(ROOT / "data" / "sources" / "na-gny.json").read_text(
         encoding="utf-8").count('"fetched": null') == 1
+
+
+def test_a_listing_is_fresh_for_30_days_then_a_lead():
+    from peerfind import trust
+    from peerfind.models import Group, Meeting
+
+    listed = Group("x", "Fictional", "NA", "in_person", (Meeting("monday", "19:00"),),
+                   "unverified", listed_by="Fictional BMLT", listed=dt.date(2026, 11, 1),
+                   live=True)
+    assert trust.of(listed, dt.date(2026, 12, 1)) == trust.Trust("listed", dt.date(2026, 11, 1),
+                                                                 "Fictional BMLT")
+    assert trust.of(listed, dt.date(2026, 12, 2)).kind == "lead"
+    archived = listed.__class__(**{**{f: getattr(listed, f) for f in listed.__slots__},
+                                   "live": False})
+    assert trust.of(archived, dt.date(2026, 11, 1)).kind == "lead"
+    assert trust.short(trust.of(archived, dt.date(2026, 11, 1))) == "lead Nov 2026"

@@ -521,14 +521,8 @@ class Checker:
             present = "near" if "near" in given else "within"
             self.error(given[present], [*where, present], "near and within go together; give "
                        "both (near: \"LAT,LON\", within: MILES) or neither")
-        ident = out.get("id")
-        if ident is not None:
-            first = self.source_ids.get(ident)
-            if first is not None:
-                self.error(given["id"], [*where, "id"], f"duplicate source id '{ident}' (first "
-                           f"at line {first}); rename one")
-            else:
-                self.source_ids[ident] = given["id"].line
+        self.once(self.source_ids, out, given, where,
+                  "duplicate source id '{id}' (first at line {line}); rename one")
 
     def after_override(self, out: Data, given: dict[str, Node], node: Mapping,
                        where: list[str]) -> None:
@@ -547,14 +541,19 @@ class Checker:
         if "open" in types and "closed" in types:
             self.error(given["types"], [*where, "types"], "a group cannot be both open and "
                        "closed; keep one")
+        self.once(self.override_ids, out, given, where,
+                  "a second override of '{id}' (first at line {line}); merge them into one")
+
+    def once(self, seen: dict[str, int], out: Data, given: dict[str, Node], where: list[str],
+             message: str) -> None:
+        """An id may appear once in its section: a second one is an error."""
         ident = out.get("id")
-        if ident is not None:
-            first = self.override_ids.get(ident)
-            if first is not None:
-                self.error(given["id"], [*where, "id"], f"a second override of '{ident}' (first "
-                           f"at line {first}); merge them into one")
-            else:
-                self.override_ids[ident] = given["id"].line
+        if ident is None:
+            return
+        if ident in seen:
+            self.error(given["id"], [*where, "id"], message.format(id=ident, line=seen[ident]))
+        else:
+            seen[ident] = given["id"].line
 
     def after_meeting(self, out: Data, given: dict[str, Node], node: Mapping,
                       where: list[str]) -> None:
