@@ -28,8 +28,8 @@ MAX_REDIRECTS = 5
 MAX_DEPTH = 64
 _CHUNK = 256 * 1024
 # Terminal escape sequences, then any other control character but tab and newline.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class FetchError(PeerfindError):
@@ -38,7 +38,7 @@ class FetchError(PeerfindError):
 
 def printable(text: str, limit: int = 80) -> str:
     """Text from outside, safe for one line of a terminal: escapes and controls removed."""
-    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", " ").replace("\n", " ")))
+    cleaned = CONTROLS.sub("", ESCAPES.sub("", text.replace("\r\n", " ").replace("\n", " ")))
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
 
 

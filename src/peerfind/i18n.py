@@ -2,7 +2,8 @@
 
 The table (columns: key, en, es) holds every heading, label, day and month name
 and the newcomer guide, so a translator edits one file. The guide is written
-from the facts in the project's sources (shared/data/SOURCES.md).
+from public sources: A.A.'s pamphlet P-42, NA's own format descriptions, and
+SMART Recovery's and SAMHSA's published descriptions of their approach.
 """
 
 from __future__ import annotations

@@ -13,14 +13,12 @@ import re
 from typing import Any, NamedTuple
 
 from peerfind import schema
-from peerfind.fetch import printable
+from peerfind.fetch import CONTROLS, ESCAPES, printable
 from peerfind.problems import plural
 from peerfind.validate import is_phone, is_url, slugify
 
 MAX_TEXT = 10_000
 MAX_MINUTES = 24 * 60
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::\d{2}(?:\.\d+)?)?\s*([ap])?\.?\s*m?\.?",
                     re.IGNORECASE)
 
@@ -53,7 +51,7 @@ def text(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = _CONTROLS.sub("", _ESCAPES.sub("", value))
+    value = CONTROLS.sub("", ESCAPES.sub("", value))
     value = "\n".join(line.strip() for line in value.split("\n"))
     return re.sub(r"\n{2,}", "\n", value).strip()[:MAX_TEXT]
 
