@@ -60,6 +60,32 @@ def test_config_shows_paths_and_defaults(run, home):
         f"config file  {config / 'config.toml'} (none yet)")
 
 
+def test_config_shows_the_catalogue_and_its_own_notes(run, home):
+    assert run("config").stdout.splitlines()[-5:] == [
+        "catalogue    tests/fixtures/catalogue.yaml",
+        "             updated 2026-11-01, 8 groups, listed by: -",
+        "",
+        "About this catalogue:",
+        "Fictional data for tests.",
+    ]
+    assert json.loads(run("config", "--json").stdout)["catalogue_info"] == {
+        "updated": "2026-11-01", "groups": 8, "sources": [],
+        "notes": "Fictional data for tests.", "problem": None}
+
+
+def test_config_says_when_the_catalogue_cannot_be_read(run, home, monkeypatch):
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "tests/fixtures/missing.yaml")
+    result = run("config")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        "             cannot be read: tests/fixtures/missing.yaml: error: no such file; check "
+        "the path, or unset PEERFIND_CATALOGUE to use the bundled catalogue")
+    assert json.loads(run("config", "--json").stdout)["catalogue_info"] == {
+        "updated": None, "groups": 0, "sources": [], "notes": "",
+        "problem": "tests/fixtures/missing.yaml: error: no such file; check the path, or "
+                   "unset PEERFIND_CATALOGUE to use the bundled catalogue"}
+
+
 def test_config_init_writes_a_template_once(run, home):
     config, _ = home
     assert run("config", "--init").stdout == f"{config / 'config.toml'}\n"

@@ -13,6 +13,7 @@ import functools
 import inspect
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -894,6 +895,15 @@ def config(
         typer.echo(str(folders.config_file))
         return
     settings = config_file.load(folders)
+    try:
+        catalogue, _ = _load(None)
+        about = {"updated": catalogue.updated.isoformat(), "groups": len(catalogue.groups),
+                 "sources": sorted({g.listed_by for g in catalogue.groups if g.listed_by}),
+                 "notes": catalogue.notes,
+                 "problem": None}
+    except PeerfindError as error:
+        about = {"updated": None, "groups": 0, "sources": [], "notes": "",
+                 "problem": str(error)}
     document = {
         "config_file": str(folders.config_file),
         "config_file_exists": folders.config_file.is_file(),
@@ -903,21 +913,28 @@ def config(
         "overlay_exists": folders.overlay.is_file(),
         "catalogue": str(locate(None, settings.catalogue).path),
         "settings": {**settings._asdict(), "fellowships": list(settings.fellowships)},
+        "catalogue_info": about,
     }
     if json_out:
         return _print_json(document)
     yes = {True: "", False: " (none yet)"}
+    state = (f"cannot be read: {about['problem']}" if about["problem"] else
+             f"updated {about['updated']}, {about['groups']} groups, listed by: "
+             f"{', '.join(about['sources']) or '-'}")
     lines = [
         f"config file  {document['config_file']}{yes[document['config_file_exists']]}",
         f"overlay      {document['overlay']}{yes[document['overlay_exists']]}",
         f"data folder  {document['data_dir']}",
         f"cache folder {document['cache_dir']}",
-        f"catalogue    {document['catalogue']}",
         f"home_town    {settings.home_town or '-'}",
         f"fellowships  {', '.join(settings.fellowships) or '-'}",
         f"clock        {settings.clock}",
         f"timezone     {settings.timezone or '-'} (for import)",
+        f"catalogue    {document['catalogue']}",
+        f"             {state}",
     ]
+    if about["notes"]:
+        lines += ["", "About this catalogue:", *textwrap.wrap(about["notes"], 78)]
     typer.echo("\n".join(lines))
 
 
