@@ -55,6 +55,9 @@ class Server(BaseHTTPRequestHandler):
             self._send(200, b"[" * 100_000 + b"]" * 100_000)
         elif parts.path == "/digits":
             self._send(200, b"[" + b"9" * 5000 + b"]")
+        elif parts.path in RAW:
+            self.wfile.write(RAW[parts.path])
+            self.close_connection = True
         elif parts.path == "/feed.json":
             self._send(200, FEED.read_bytes())
         else:
@@ -71,6 +74,13 @@ class Server(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+RAW = {  # answers that are not well-formed HTTP, written straight to the socket
+    "/garbled": b"SPDY/9 two hundred\r\n\r\n[]",
+    "/chunks": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n",
+    "/short": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[]",
+}
 
 
 @pytest.fixture
@@ -298,6 +308,9 @@ def test_import_bmlt_from_a_server(run, server, tmp_path):
                 "list of meetings)"),
     ("/nothing", "the server answered HTTP 500 Server Error; check the address, or try again "
                  "later"),
+    ("/garbled", "the server's answer is broken (BadStatusLine); try again later"),
+    ("/chunks", "the answer was cut off before its end; try again later"),
+    ("/short", "the answer was cut off before its end; try again later"),
 ])
 def test_bad_answers_are_one_line_errors(path, message, run, server):
     result = run("import", f"{server}{path}", "--timeout", "1")

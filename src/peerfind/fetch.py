@@ -82,6 +82,9 @@ def get(url: str, *, deadline: float = DEADLINE, limit: int = MAX_BYTES) -> byte
         except TimeoutError:
             raise FetchError(f"{shown}: no whole answer within {deadline:g} s; try again later, "
                              "or allow longer with --timeout") from None
+        except http.client.IncompleteRead:
+            raise FetchError(f"{shown}: the answer was cut off before its end; try again "
+                             "later") from None
         except (http.client.HTTPException, ValueError) as error:
             raise FetchError(f"{shown}: the server's answer is broken "
                              f"({type(error).__name__}); try again later") from None
@@ -144,6 +147,8 @@ def _once(url: str, stop: float, limit: int, shown: str
                 raise FetchError(f"{shown}: the answer is larger than {_mib(limit)}; check "
                                  "the address")
             chunks.append(chunk)
+        if length and length.strip().isdigit() and size != int(length):
+            raise http.client.IncompleteRead(b"", int(length) - size)
         return answer.status, answer.reason, location, b"".join(chunks)
     finally:
         connection.close()
