@@ -130,34 +130,35 @@ def _source_problems(source: Source, root: Any, data: dict[str, Any]) -> list[Pr
     that no source lists."""
     from peerfind import sources as live
 
-    found: list[Problem] = []
+    problems: list[Problem] = []
     nodes = {item.get("id").value: item for item in root.get("sources").items}
     listed: dict[str, str] = {}
     for entry in data["sources"]:
         node = nodes[entry["id"]]
         shown = f"sources/{entry['id']}.json"
         try:
-            snapshot = live.read_snapshot(live.snapshot_path(source.path, entry["id"]))
+            found = live.converted(entry, data["timezone"], source.path)
         except CatalogueError as error:
-            found.append(Problem(node.line, node.col, f"{shown} {error.problems[0].message}",
-                                 f"sources > {entry['id']}"))
+            problems.append(Problem(node.line, node.col,
+                                    f"{shown} {error.problems[0].message}",
+                                    f"sources > {entry['id']}"))
             continue
-        if snapshot is None:
-            found.append(Problem(node.line, node.col, f"no snapshot yet ({shown}); run "
-                                 f"'peerfind sync {entry['id']}' to fetch it",
-                                 f"sources > {entry['id']}", "warning"))
+        if found is None:
+            problems.append(Problem(node.line, node.col, f"no snapshot yet ({shown}); run "
+                                    f"'peerfind sync {entry['id']}' to fetch it",
+                                    f"sources > {entry['id']}", "warning"))
             continue
-        for group in live.read_answer(entry, data["timezone"], snapshot).groups:
+        for group in found[1].groups:
             listed[group["id"]] = entry["name"]
     overrides = root.get("overrides")
     for item in overrides.items if overrides is not None else ():
         ident = item.get("id")
         if ident is not None and ident.value not in listed:
-            found.append(Problem(ident.line, ident.col, f"no source lists a group '{ident.value}'"
-                                 " any more; check it, then update or remove this override "
-                                 "(or add it to groups: with every field)",
-                                 f"overrides > {ident.value}", "warning"))
-    return found
+            problems.append(Problem(ident.line, ident.col, "no source lists a group "
+                                    f"'{ident.value}' any more; check it, then update or "
+                                    "remove this override (or add it to groups: with every "
+                                    "field)", f"overrides > {ident.value}", "warning"))
+    return problems
 
 
 def load_data(source: Source, today: dt.date, cache: Path | None = None,

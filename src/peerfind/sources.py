@@ -129,6 +129,32 @@ def read_answer(source: dict[str, Any], timezone: str, snapshot: Snapshot) -> Re
     return meetingguide.read(answer, where, source)
 
 
+_converted: dict[tuple[Any, ...], tuple[Snapshot, Reading]] = {}
+
+
+def converted(source: dict[str, Any], timezone: str, catalogue: Path
+              ) -> tuple[Snapshot, Reading] | None:
+    """A source's snapshot and the groups it holds, None when it has no snapshot yet.
+
+    Checking a catalogue and layering it both need them: the snapshot is read and
+    converted once per process for each version of the file. Callers must not change
+    the groups returned."""
+    path = snapshot_path(catalogue, source["id"])
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    key = (str(path), info and (info.st_size, info.st_mtime_ns),
+           json.dumps(source, sort_keys=True, default=str), timezone)
+    if info is not None and key in _converted:
+        return _converted[key]
+    snapshot = read_snapshot(path)
+    if snapshot is None:
+        return None
+    _converted[key] = found = (snapshot, read_answer(source, timezone, snapshot))
+    return found
+
+
 def stamp(catalogue: Path) -> bytes:
     """What the cache must also match: the name, size and time of every snapshot."""
     folder = catalogue.parent / FOLDER
@@ -149,11 +175,11 @@ def layer(data: dict[str, Any], catalogue: Path) -> dict[str, Any]:
     own = {group["id"] for group in data.get("groups", [])}
     listed: list[dict[str, Any]] = []
     for source in sources:
-        path = snapshot_path(catalogue, source["id"])
-        snapshot = read_snapshot(path)
-        if snapshot is None:
+        found = converted(source, data["timezone"], catalogue)
+        if found is None:
             continue
-        for group in read_answer(source, data["timezone"], snapshot).groups:
+        snapshot, reading = found
+        for group in reading.groups:
             if group["id"] in own:
                 continue  # a whole hand-kept entry with this id stands in for it
             merged = override(group, overrides.get(group["id"]))
@@ -183,11 +209,11 @@ def listed_ids(data: dict[str, Any], catalogue: Path) -> dict[str, str] | None:
     found: dict[str, str] = {}
     any_snapshot = False
     for source in data.get("sources", []):
-        snapshot = read_snapshot(snapshot_path(catalogue, source["id"]))
-        if snapshot is None:
+        found = converted(source, data["timezone"], catalogue)
+        if found is None:
             continue
         any_snapshot = True
-        for group in read_answer(source, data["timezone"], snapshot).groups:
+        for group in found[1].groups:
             found[group["id"]] = source["name"]
     return found if any_snapshot else None
 
