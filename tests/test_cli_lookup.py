@@ -73,6 +73,16 @@ def test_trust_shows_on_every_row(run):
     assert all(row.rstrip().endswith("lead") for row in rows)
 
 
+def test_tonight_obeys_a_day_only_when_it_is_today(run):
+    result = run("tonight", "--at", AT, "--day", "Saturday")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "peerfind: error: --day: tonight is about Friday 27 November (or the day --at gives); "
+        "for other days use 'peerfind list --day saturday', or give --at YYYY-MM-DDTHH:MM\n")
+    assert run("tonight", "--at", AT, "--day", "today").stdout == run("tonight", "--at",
+                                                                       AT).stdout
+
+
 def test_no_match(run):
     result = run("list", "--at", AT, "--day", "monday", "--fellowship", "SMART")
     assert result.exit_code == 0
@@ -90,7 +100,7 @@ def test_json_no_match_is_an_empty_list(command, run):
 
 
 def test_json_records(run):
-    records = json.loads(run("next", "-n", "1", "--at", AT, "--json").stdout)
+    records = json.loads(run("list", "--fellowship", "al-anon", "--at", AT, "--json").stdout)
     assert records == [{
         "id": "paused-al-anon",
         "name": "Paused Family Group",

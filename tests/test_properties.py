@@ -18,7 +18,7 @@ meetings = st.builds(
     Meeting,
     day=st.sampled_from(DAYS),
     time=st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59)),
-    minutes=st.one_of(st.none(), st.integers(1, 720)),
+    minutes=st.one_of(st.none(), st.integers(1, 1440)),
 )
 groups = st.builds(
     lambda i, ms: Group(id=f"g{i}", name=f"Fictional {i}", fellowship="AA",
@@ -49,18 +49,25 @@ def test_every_list_row_is_on_the_day_asked_for(catalogue, now, day):
 
 @settings(max_examples=200, deadline=None)
 @given(catalogues, moments)
-def test_every_tonight_row_is_today_and_not_over(catalogue, now):
+def test_tonight_is_every_meeting_still_to_come_or_in_progress(catalogue, now):
     zone = ZoneInfo(catalogue.timezone)
     local_now = now.astimezone(zone)
-    filters = parse_filters(RawFilters(), catalogue, local_now.date())
+    today = local_now.date()
+    filters = parse_filters(RawFilters(), catalogue, today)
     found = upcoming(catalogue, filters, now, until_end_of_day=True, in_progress=True)
     starts = [o.start for o in found]
     assert starts == sorted(starts)
-    for occurrence in found:
-        assert occurrence.date == local_now.date()
-        minutes = occurrence.meeting.minutes or 60
-        assert occurrence.start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes) > now
-        assert occurrence.in_progress == (occurrence.start < now)
+    expected = set()
+    for group in catalogue.groups:
+        for meeting in group.meetings:
+            for day in (today - dt.timedelta(days=1), today):
+                if meeting.weekday != day.weekday():
+                    continue
+                start = dt.datetime.combine(day, meeting.start, zone).astimezone(dt.timezone.utc)
+                end = start + dt.timedelta(minutes=meeting.minutes or 60)
+                if (start >= now and day == today) or start < now < end:
+                    expected.add((group.id, meeting, day, start < now))
+    assert {(o.group.id, o.meeting, o.date, o.in_progress) for o in found} == expected
 
 
 @settings(max_examples=100, deadline=None)

@@ -172,8 +172,24 @@ def test_parse_at_is_in_the_catalogue_zone():
 def test_tonight_includes_meetings_in_progress():
     found = upcoming(CATALOGUE, filters(), FRIDAY_EVENING, until_end_of_day=True,
                      in_progress=True)
-    assert [(o.group.id, o.in_progress) for o in found] == [
-        ("farborough-women", True), ("paused-al-anon", False)]
+    assert [(o.group.id, o.in_progress) for o in found] == [("farborough-women", True)]
+
+
+def test_temporarily_closed_groups_are_never_offered_next():
+    found = upcoming(CATALOGUE, filters(fellowship=("Al-Anon",)), FRIDAY_EVENING, 3)
+    assert found == []
+    listed = week(CATALOGUE, filters(fellowship=("Al-Anon",)), FRIDAY_EVENING)
+    assert [(o.group.id, o.group.status) for o in listed] == [
+        ("paused-al-anon", "temporarily-closed")]
+
+
+def test_tonight_after_midnight_includes_the_meeting_that_began_yesterday():
+    half_past_midnight = dt.datetime(2026, 11, 29, 0, 30, tzinfo=NY)  # Sunday
+    found = upcoming(CATALOGUE, filters(), half_past_midnight, until_end_of_day=True,
+                     in_progress=True)
+    assert [(o.date.isoformat(), o.meeting.time, o.in_progress) for o in found] == [
+        ("2026-11-28", "23:30", True), ("2026-11-29", "01:30", False),
+        ("2026-11-29", "02:30", False)]
 
 
 def test_next_crosses_into_next_week():

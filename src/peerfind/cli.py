@@ -411,6 +411,10 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     from peerfind.search import upcoming
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
+    if filters.days is not None and filters.days != {now.weekday()}:
+        raise UsageError(f"--day: tonight is about {now:%A} {now.day} {now:%B} (or the day "
+                         f"--at gives); for other days use 'peerfind list --day "
+                         f"{raw.day[0].strip().casefold()}', or give --at YYYY-MM-DDTHH:MM")
     found = upcoming(cat, filters, now, until_end_of_day=True, in_progress=True)
     if json_out:
         return _print_json(_records(found, now.date()))

@@ -26,6 +26,7 @@ MILES_PER_KM = 0.621371
 EARTH_RADIUS_KM = 6371.0
 
 ACCESSIBLE_TYPE = "wheelchair"
+NOT_MEETING = ("temporarily-closed", "closed")  # statuses of groups that do not meet now
 
 
 class Filters(NamedTuple):
@@ -399,18 +400,20 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
     coming week's.
 
     With ``in_progress`` a meeting that has started but not ended is included and
-    marked; with ``until_end_of_day`` only today's meetings count.
+    marked, even one that began the day before; with ``until_end_of_day`` only
+    today's meetings count. Groups not meeting for now (temporarily closed or
+    closed) are never offered.
     """
     tz = zone(catalogue)
     local_now = now.astimezone(tz)
     now_utc = now.astimezone(UTC)
-    chosen = select(catalogue, filters)
+    chosen = [c for c in select(catalogue, filters) if c[0].status not in NOT_MEETING]
     if until_end_of_day:
         days = 1
     else:  # each chosen meeting happens weekly, so this many days always suffice
         days = 7 * math.ceil((limit or 1) / max(len(chosen), 1)) + 1
     found: list[Occurrence] = []
-    for offset in range(days if chosen else 0):
+    for offset in range(-1 if in_progress else 0, days if chosen else 0):
         day = local_now.date() + dt.timedelta(days=offset)
         for group, meeting, distance in chosen:
             if meeting.weekday != day.weekday():
@@ -418,9 +421,9 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
             occurrence = occurrence_on(group, meeting, day, tz, distance)
             start = occurrence.start.astimezone(UTC)
             end = start + dt.timedelta(minutes=meeting.minutes or DEFAULT_MINUTES)
-            if start >= now_utc:
+            if start >= now_utc and offset >= 0:
                 found.append(occurrence)
-            elif in_progress and end > now_utc:
+            elif in_progress and start < now_utc < end:
                 found.append(occurrence._replace(in_progress=True))
         if limit is not None and len(found) >= limit:
             break
