@@ -137,6 +137,38 @@ def test_huge_and_broken_files_via_the_command(run, tmp_path):
         assert message in result.stderr
 
 
+@pytest.mark.parametrize(("path", "message"), [
+    ("/dev/null", "/dev/null: error: is not a regular file (a device, pipe or socket); give the "
+                  "path of a .yaml file such as data/groups.yaml"),
+    ("", "peerfind: error: an empty catalogue path was given; give the path of a .yaml file "
+         "such as data/groups.yaml"),
+    ("~no-such-user-here/groups.yaml", "peerfind: error: ~no-such-user-here/groups.yaml: '~' "
+     "cannot be expanded here (no such user or home folder); give the full path"),
+])
+def test_paths_that_are_no_catalogue_are_one_line_errors(path, message, run):
+    result = run("list", "-c", path)
+    assert (result.exit_code, result.stderr) == (1, message + "\n")
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(run, tmp_path):
+    fifo = tmp_path / "groups.yaml"
+    os.mkfifo(fifo)
+    result = run("validate", str(fifo))
+    assert result.exit_code == 1
+    assert "is not a regular file" in result.stdout
+
+
+def test_an_overlay_cached_as_one_is_not_taken_from_the_cache_as_a_catalogue(run, tmp_path):
+    overlay = tmp_path / "mine.yaml"
+    overlay.write_text("catalogue: 1\nhelplines:\n  - {name: My Line, phone: '988', "
+                       "source: fictional}\n")
+    assert run("helplines", "-c", "tests/fixtures/catalogue.yaml", "-c", str(overlay),
+               ).exit_code == 0
+    result = run("list", "-c", str(overlay))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{overlay}:1:1: error: missing required key 'area'")
+
+
 HOSTILE = """\
 # Fictional hostile catalogue: every value tries to be more than data.
 catalogue: 1

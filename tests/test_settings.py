@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from peerfind.schema import FELLOWSHIPS
+
 from tests.conftest import ROOT
 
 AT = "2026-11-27T18:30"
@@ -111,22 +113,62 @@ def test_settings_apply(run, home):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('home_town = "Narnia"\n', "peerfind: error: home_town in your config file: --near: "
-         "'Narnia' is not a town of this catalogue or LAT,LON"),
-        ('clock = "25h"\n', "clock = '25h' is not one of \"12h\" or \"24h\""),
-        ('colour = "blue"\n', "unknown setting 'colour'"),
-        ('fellowships = "AA"\n', "fellowships must be a list of names"),
-        ("home_town = \n", "not valid TOML"),
+        ('home_town = "Narnia"\n', "home_town in your config file: --near: 'Narnia' is not a "
+         "town of this catalogue or LAT,LON; expected one of Testville, Otherton, Farborough, "
+         "or coordinates such as 41.70,-73.92; carrying on without it"),
+        ('fellowships = ["AAA"]\n', "fellowships in your config file: --fellowship: 'AAA' is "
+         "not a known fellowship (did you mean 'AA'?); expected one of "
+         f"{', '.join(FELLOWSHIPS)}; carrying on without it"),
+        ('clock = "25h"\n', "{config}: clock = '25h' is not one of \"12h\" or \"24h\"; carrying "
+         "on with the default settings"),
+        ('colour = "blue"\n', "{config}: unknown setting 'colour'; the settings are home_town, "
+         "fellowships, clock, catalogue, timezone; carrying on with the default settings"),
+        ('fellowships = "AA"\n', "{config}: fellowships must be a list of names, e.g. "
+         "fellowships = [\"AA\", \"NA\"]; carrying on with the default settings"),
+        ("home_town = \n", "{config}:1:13: not valid TOML: Invalid value; fix the line (text "
+         "goes in quotes: clock = \"24h\") or remove the file; carrying on with the default "
+         "settings"),
     ],
 )
-def test_bad_settings(text, message, run, home):
+def test_a_broken_setting_is_a_warning_and_every_command_carries_on(text, message, run,
+                                                                    home):
     config, _ = home
     config.mkdir(parents=True)
     (config / "config.toml").write_text(text)
-    result = run("list")
-    assert result.exit_code == 1
-    assert message in result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    result = run("list", "--at", AT)
+    assert result.exit_code == 0
+    assert result.stderr == "peerfind: warning: " + message.replace(
+        "{config}", str(config / "config.toml")) + "\n"
+    assert result.stdout == run("list", "--at", AT, "-c", "tests/fixtures/catalogue.yaml",
+                                env={"XDG_CONFIG_HOME": "/nonexistent"}).stdout
+
+
+def test_a_broken_overlay_is_a_warning_and_left_out(run, home):
+    _, data = home
+    data.mkdir(parents=True)
+    (data / "overlay.yaml").write_text("catalogue: 1\ngroups:\n  - id: mine\n    name: Mine\n"
+                                       "    fellowship: AAA\n")
+    result = run("list", "--at", AT)
+    assert result.exit_code == 0
+    shown = data / "overlay.yaml"
+    assert result.stderr == (
+        f"{shown}:3:5: warning: groups[0] mine: missing required key 'attendance' (and 2 "
+        "more); peerfind carries on without this overlay until it is fixed: run 'peerfind "
+        f"validate --overlay {shown}'\n")
+    assert "12 meetings" in result.stdout
+    assert run("helplines").exit_code == 0
+
+
+def test_help_lines_fall_back_to_the_bundled_ones(run, home, monkeypatch):
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "tests/fixtures/missing.yaml")
+    result = run("helplines")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "peerfind: warning: tests/fixtures/missing.yaml: error: no such file; check the path, "
+        "or unset PEERFIND_CATALOGUE to use the bundled catalogue; showing the help lines of "
+        "the bundled catalogue instead\n")
+    assert "988 Suicide & Crisis Lifeline" in result.stdout
+    assert run("guide").exit_code == 0
 
 
 def test_overlay_adds_and_replaces_groups(run, home):
@@ -162,13 +204,3 @@ def test_second_catalogue_option_is_an_overlay(run, home, tmp_path):
     out = run("show", "clinic-tuesday", "-c", "tests/fixtures/catalogue.yaml",
               "-c", str(overlay)).stdout
     assert "Clinic Tuesday Circle" in out
-
-
-def test_bad_overlay_is_reported_with_its_path(run, home):
-    _, data = home
-    data.mkdir(parents=True)
-    (data / "overlay.yaml").write_text("catalogue: 1\ngroups:\n  - id: x\n")
-    result = run("list")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"{data / 'overlay.yaml'}:3:5: error: groups[0] x: missing "
-                                    "required key 'attendance'")

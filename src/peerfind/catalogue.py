@@ -6,12 +6,13 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from peerfind.models import Catalogue, catalogue_from
-from peerfind.problems import CatalogueError, Problem, plural
+from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
 ENV_VAR = "PEERFIND_CATALOGUE"
 MAX_BYTES = 20 * 1024 * 1024
@@ -43,14 +44,30 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def bundled() -> Source:
+    path = bundled_path()
+    return Source(path, _shown(path))
+
+
+def given(text: str, overlay: bool = False) -> Source:
+    """A catalogue file named by the user, ~ expanded."""
+    if not text.strip():
+        raise PeerfindError("an empty catalogue path was given; give the path of a .yaml "
+                            "file such as data/groups.yaml")
+    try:
+        return Source(Path(text).expanduser(), text, overlay)
+    except RuntimeError:  # ~someone, and no such user
+        raise PeerfindError(f"{text}: '~' cannot be expanded here (no such user or home "
+                            "folder); give the full path") from None
+
+
 def locate(option: str | None, configured: str | None = None) -> Source:
     """--catalogue PATH, else $PEERFIND_CATALOGUE, else the config file's catalogue,
     else the bundled catalogue."""
-    chosen = option or os.environ.get(ENV_VAR) or configured
-    if chosen:
-        return Source(Path(chosen).expanduser(), chosen)
-    path = bundled_path()
-    return Source(path, _shown(path))
+    if option is not None:
+        return given(option)
+    chosen = os.environ.get(ENV_VAR) or configured
+    return given(chosen) if chosen else bundled()
 
 
 def sources(options: list[str] | None, configured: str | None,
@@ -59,7 +76,7 @@ def sources(options: list[str] | None, configured: str | None,
     the user's overlay file when there is one."""
     options = options or []
     found = [locate(options[0] if options else None, configured)]
-    found += [Source(Path(o).expanduser(), o, overlay=True) for o in options[1:]]
+    found += [given(o, overlay=True) for o in options[1:]]
     if user_overlay is not None and user_overlay.is_file():
         found.append(Source(user_overlay, _shown(user_overlay), overlay=True))
     return found
@@ -76,7 +93,11 @@ def read_bytes(source: Source) -> bytes:
         if path.is_dir():
             raise _file_error(source, "is a directory, not a catalogue file; give the path of "
                               "a .yaml file such as data/groups.yaml")
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _file_error(source, "is not a regular file (a device, pipe or socket); give "
+                              "the path of a .yaml file such as data/groups.yaml")
+        size = info.st_size
         if size > MAX_BYTES:
             raise _file_error(source, f"is {size / 1024 / 1024:.1f} MiB; a catalogue may be at "
                               f"most {MAX_BYTES // 1024 // 1024} MiB: check that this is the "
@@ -174,7 +195,7 @@ def load_data(source: Source, today: dt.date, cache: Path | None = None,
 
     raw = read_bytes(source)
     # The cache of a catalogue holds its sources' groups too: it must match their snapshots.
-    key = raw if source.overlay else raw + b"\0" + live.stamp(source.path)
+    key = b"overlay\0" + raw if source.overlay else raw + b"\0" + live.stamp(source.path)
     if cache is not None:
         data = store.read(cache, source.path, key, towns)
         if data is not None:
@@ -204,18 +225,27 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
-         cache: Path | None = None, towns: Iterable[str] | None = None) -> Catalogue:
+         cache: Path | None = None, towns: Iterable[str] | None = None,
+         skipped: list[CatalogueError] | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
     file's errors (warnings are ignored).
 
     ``towns`` says that only groups in those towns are wanted (a lookup filtered by
     town): the catalogue may then hold just those groups. Everything else in it is
     whole, so checking the filters against it gives the same answers.
+
+    Given a ``skipped`` list, an overlay with errors is left out and its error added
+    there, instead of stopping everything.
     """
     with _gc_paused():
         data = load_data(source, today, cache, towns)
         for overlay in overlays:
-            data = apply_overlay(data, load_data(overlay, today, cache))
+            try:
+                data = apply_overlay(data, load_data(overlay, today, cache))
+            except CatalogueError as error:
+                if skipped is None:
+                    raise
+                skipped.append(error)
         return catalogue_from(data, source.shown)
 
 

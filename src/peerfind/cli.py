@@ -150,17 +150,15 @@ def validate(
 
       peerfind validate --format github --strict data/groups.yaml
     """
-    from pathlib import Path
-
     from peerfind import settings as config
-    from peerfind.catalogue import Source, locate, sources
+    from peerfind.catalogue import given, locate, sources
 
     if paths or overlays:
         chosen = [locate(path) for path in paths or ()]
-        chosen += [Source(Path(path).expanduser(), path, overlay=True) for path in overlays or ()]
+        chosen += [given(path, overlay=True) for path in overlays or ()]
     else:
         folders = config.folders()
-        chosen = sources(None, config.load(folders).catalogue, folders.overlay)
+        chosen = sources(None, _settings(folders).catalogue, folders.overlay)
     reports = [_validate_one(source, output, strict) for source in chosen]
     if output is Format.json:
         documents = [document for document, _ in reports]
@@ -311,16 +309,44 @@ class with_filters:  # noqa: N801 - used as a decorator, like a function
         return {p.name: p.annotation for p in self.__signature__.parameters.values()}
 
 
-def _load(paths: list[str] | None, towns: tuple[str, ...] = ()) -> tuple[Catalogue, Settings]:
+def _settings(folders: Any = None) -> Settings:
+    """The user's settings; a broken config file is a warning, and the defaults apply."""
+    from peerfind import settings as config
+
+    try:
+        return config.load(folders)
+    except config.SettingsError as error:
+        _stderr(f"peerfind: warning: {error}; carrying on with the default settings")
+        return config.Settings()
+
+
+def _skipped(error: CatalogueError) -> None:
+    """Say that a broken overlay is left out, where its first problem is, and go on."""
+    from peerfind.problems import Problem, location
+
+    found = error.errors or error.problems or [Problem(0, 0, "cannot be used")]
+    more = len(found) - 1
+    _stderr(f"{location(error.path, found[0])}: warning: {found[0].text}"
+            f"{f' (and {more} more)' if more else ''}; peerfind carries on without this "
+            f"overlay until it is fixed: run 'peerfind validate --overlay {error.path}'")
+
+
+def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
+          settings: Settings | None = None) -> tuple[Catalogue, Settings]:
     """The catalogue in force, with its overlays, and the user's settings; with
-    ``towns``, perhaps only the groups in those towns."""
+    ``towns``, perhaps only the groups in those towns. Broken overlays are left out,
+    with a warning."""
     from peerfind import settings as config
     from peerfind.catalogue import load, sources
 
     folders = config.folders()
-    settings = config.load(folders)
+    settings = settings or _settings(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
-    return load(base, _today(), overlays, folders.cache, towns or None), settings
+    skipped: list[CatalogueError] = []
+    catalogue = load(base, _today(), overlays, folders.cache, towns or None, skipped)
+    for error in skipped:
+        _skipped(error)
+    return catalogue, settings
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
@@ -331,17 +357,23 @@ def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
 
     catalogue, settings = _load(paths, raw.town)
     now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
+    defaults = {}  # option -> (setting, value) taken from the config file
     if not raw.fellowship and settings.fellowships:
-        raw = raw._replace(fellowship=settings.fellowships)
-    home = raw.near is None and settings.home_town is not None
-    if home:
-        raw = raw._replace(near=settings.home_town)
+        defaults["fellowship"] = ("fellowships", settings.fellowships)
+    if raw.near is None and settings.home_town is not None:
+        defaults["near"] = ("home_town", settings.home_town)
+    given = raw
+    raw = raw._replace(**{option: value for option, (_, value) in defaults.items()})
     try:
         filters = parse_filters(raw, catalogue, now.date())
     except UsageError as error:
-        if home and str(error).startswith("--near"):
-            raise PeerfindError(f"home_town in your config file: {error}") from None
-        raise
+        option = str(error).split(":", 1)[0].lstrip("-")
+        if option not in defaults:
+            raise
+        _stderr(f"peerfind: warning: {defaults[option][0]} in your config file: {error}; "
+                "carrying on without it")
+        filters = parse_filters(raw._replace(**{option: getattr(given, option)}), catalogue,
+                                now.date())
     return catalogue, filters, now, settings
 
 
@@ -536,7 +568,17 @@ def helplines(json_out: JsonOption = False, catalogue: CatalogueOption = None) -
     """
     from peerfind import records
 
-    cat, _ = _load(catalogue)
+    try:
+        cat, _ = _load(catalogue)
+    except PeerfindError as error:  # help lines must never be out of reach
+        from peerfind.catalogue import bundled, load
+
+        try:
+            cat = load(bundled(), _today())
+        except PeerfindError:
+            raise error from None
+        _stderr(f"peerfind: warning: {error}; showing the help lines of the bundled "
+                "catalogue instead")
     if json_out:
         return _print_json([records.helpline(h) for h in cat.helplines])
     from peerfind import render
@@ -788,7 +830,7 @@ def import_(
     today = _today()
     if feed.lower().startswith(("http://", "https://")) and sys.stderr.isatty():
         _stderr(f"peerfind: fetching {feed} ...")
-    zone = timezone or config.load().timezone
+    zone = timezone or _settings().timezone
     result = one_off(feed, kind.value, today, timezone=zone,
                      fellowship=key or live.DEFAULT_FELLOWSHIP[kind.value], deadline=deadline)
     for warning in result.warnings:
@@ -832,7 +874,7 @@ def sync(
     from peerfind import sources as live
     from peerfind.catalogue import check_source, sources as located
 
-    settings = config.load(config.folders())
+    settings = _settings(config.folders())
     base = located(catalogue[:1] if catalogue else None, settings.catalogue, None)[0]
     today = _today()
     data, problems = check_source(base, today)
@@ -898,9 +940,9 @@ def config(
         write_atomic(folders.config_file, config_file.TEMPLATE.encode("utf-8"))
         typer.echo(str(folders.config_file))
         return
-    settings = config_file.load(folders)
+    settings = _settings(folders)
     try:
-        catalogue, _ = _load(None)
+        catalogue, _ = _load(None, settings=settings)
         about = {"updated": catalogue.updated.isoformat(), "groups": len(catalogue.groups),
                  "sources": sorted({g.listed_by for g in catalogue.groups if g.listed_by}),
                  "notes": catalogue.notes,

@@ -95,7 +95,7 @@ def _check(path: Path, values: dict[str, Any]) -> Settings:
         home_town=values.get("home_town"),
         fellowships=tuple(fellowships),
         clock=clock,
-        catalogue=str(Path(catalogue).expanduser()) if catalogue else None,
+        catalogue=catalogue or None,
         timezone=values.get("timezone"),
     )
 
@@ -114,6 +114,11 @@ def load(where: Folders | None = None) -> Settings:
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SettingsError(f"{path}: not valid TOML: {error}; fix the line or remove the "
-                            "file") from None
+        import re
+
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", str(error))
+        where = f"{path}:{found[1]}:{found[2]}" if found else str(path)
+        what = str(error)[:found.start()] if found else str(error)
+        raise SettingsError(f"{where}: not valid TOML: {what}; fix the line (text goes in "
+                            "quotes: clock = \"24h\") or remove the file") from None
     return _check(path, values)
