@@ -202,7 +202,7 @@ def _row(index: int, record: dict[str, Any], formats: dict[str, tuple[str, str]]
     if not _near(record, selection):
         return None
     number = line(record.get("id_bigint"))
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):
         warnings.append(f"{where}: no id_bigint; left out")
         return None
     weekday = line(record.get("weekday_tinyint"))

@@ -133,7 +133,7 @@ def _once(url: str, stop: float, limit: int, shown: str
         if answer.status != 200:
             return answer.status, answer.reason, location, b""
         length = answer.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > limit:
+        if length and length.strip().isascii() and length.strip().isdigit() and int(length) > limit:
             raise FetchError(f"{shown}: the answer is larger than {_mib(limit)}; check the "
                              "address")
         chunks, size = [], 0
@@ -147,7 +147,7 @@ def _once(url: str, stop: float, limit: int, shown: str
                 raise FetchError(f"{shown}: the answer is larger than {_mib(limit)}; check "
                                  "the address")
             chunks.append(chunk)
-        if length and length.strip().isdigit() and size != int(length):
+        if length and length.strip().isascii() and length.strip().isdigit() and size != int(length):
             raise http.client.IncompleteRead(b"", int(length) - size)
         return answer.status, answer.reason, location, b"".join(chunks)
     finally:

@@ -34,7 +34,7 @@ def _days(value: Any) -> list[str] | None:
             return None
         if isinstance(item, int) and 0 <= item <= 6:
             days.append(MG_DAYS[item])
-        elif isinstance(item, str) and item.strip().isdigit() and int(item) <= 6:
+        elif isinstance(item, str) and re.fullmatch(r"\s*[0-6]\s*", item):
             days.append(MG_DAYS[int(item)])
         elif isinstance(item, str) and item.strip().casefold() in DAY_NAMES:
             days.append(DAY_NAMES[item.strip().casefold()])

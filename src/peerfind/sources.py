@@ -55,7 +55,8 @@ def snapshot_path(catalogue: Path, source_id: str) -> Path:
 
 def _number_first(value: Any) -> tuple[int, str]:
     text = str(value) if not isinstance(value, (dict, list)) else ""
-    return (int(text), "") if text.isdigit() and len(text) < 19 else (1 << 62, text)
+    short_number = text.isascii() and text.isdigit() and len(text) < 19
+    return (int(text), "") if short_number else (1 << 62, text)
 
 
 def normalise(kind: str, answer: Any) -> Any:
