@@ -202,3 +202,40 @@ def test_an_unknown_town_lists_every_town_even_from_the_cache(run):
     assert result.exit_code == 2
     assert result.stderr == ("peerfind: error: --town: 'Nowhere' is not a known town; expected "
                              "one of Farborough, Otherton, Testville\n")
+
+
+TWO_SPELLINGS = """\
+# FICTIONAL catalogue: one town written two ways, and a town with an accent.
+catalogue: 1
+area: Nowhere (fictional)
+timezone: America/New_York
+updated: 2026-11-01
+towns:
+  - {name: Springfield, latitude: 41.70, longitude: -73.92}
+groups:
+  - {id: upper, name: Upper Group, fellowship: AA, town: Springfield, attendance: in_person,
+     address: 1 Example St, meetings: [{day: monday, time: "19:00"}], source: fictional}
+  - {id: lower, name: Lower Group, fellowship: AA, town: springfield, attendance: in_person,
+     address: 2 Example St, meetings: [{day: monday, time: "20:00"}], source: fictional}
+  - {id: accent, name: Accent Group, fellowship: AA, town: Tivolí, attendance: in_person,
+     address: 3 Example St, meetings: [{day: monday, time: "21:00"}], source: fictional}
+"""
+
+
+def test_a_town_matches_whatever_its_case_or_accents_cache_included(run, tmp_path):
+    path = tmp_path / "towns.yaml"
+    path.write_text(TWO_SPELLINGS, encoding="utf-8")
+    for _ in range(2):  # the second run reads the per-town cache blocks
+        found = json.loads(run("list", "-c", str(path), "--town", "SPRINGFIELD ", "--json",
+                               "--at", AT).stdout)
+        assert [r["id"] for r in found] == ["upper", "lower"]
+        found = json.loads(run("list", "-c", str(path), "--town", "tivoli", "--json",
+                               "--at", AT).stdout)
+        assert [r["id"] for r in found] == ["accent"]
+    assert run("validate", str(path)).stdout == (
+        f"{path}:11:58: warning: groups[1] lower > town: town 'springfield' is written "
+        "'Springfield' at line 7; write a town the same way everywhere\n"
+        f"{path}:13:60: warning: groups[2] accent > town: town 'Tivolí' is not in towns:, so "
+        "--near cannot measure how far this group is; add it to towns: with its latitude and "
+        "longitude, or give the group latitude: and longitude:\n"
+        f"{path}: 3 groups, 3 meetings, 0 help lines, 0 resources - valid (2 warnings)\n")

@@ -119,7 +119,8 @@ def test_contributing_snippets_are_valid():
     snippets = re.findall(r"```yaml\n(.*?)```", CONTRIBUTING, re.DOTALL)
     group = snippets[0]
     header = ("catalogue: 1\narea: Fictional\ntimezone: America/New_York\n"
-              "updated: 2026-11-27\ngroups:\n")
+              "updated: 2026-11-27\ntowns:\n  - {name: Beacon, latitude: 41.50, longitude: "
+              "-73.97}\ngroups:\n")
     root, problems = compose(header + group)
     _, found = check(root, TODAY)
     assert problems + found == []

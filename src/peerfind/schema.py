@@ -172,10 +172,21 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "status": {"verified": "active", "confirmed": "active", "unconfirmed": "unverified",
                "temporarily closed": "temporarily-closed"},
 }
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of text, for matching what people type."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    import unicodedata  # rarely needed: not loaded at start-up
+
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def town_key(town: str) -> str:
-    """How a town typed on the command line is matched: ignoring case and spaces
-    around it. The cache files groups by this key, so the two always agree."""
-    return town.strip().casefold()
+    """How towns are matched everywhere: ignoring case, accents and spaces around and
+    between words. The cache files groups by this key, so the two always agree."""
+    return " ".join(fold(town).split())
 
 
 ATTENDANCE_WORDS = {"in-person": "in_person", "in_person": "in_person", "online": "online",

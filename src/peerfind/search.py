@@ -16,7 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import schema, trust
-from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, town_key
+from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, fold, town_key
 from peerfind.models import Catalogue, Group, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
 
@@ -38,7 +38,7 @@ class Filters(NamedTuple):
     buckets: tuple[tuple[str, str], ...] = ()
     fellowships: frozenset[str] = frozenset()
     types: frozenset[str] = frozenset()
-    towns: frozenset[str] = frozenset()
+    towns: frozenset[str] = frozenset()  # town_key of each
     attendance: str | None = None
     accessible: bool = False
     language: str | None = None
@@ -176,15 +176,15 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
 
     types = {_type_slug(value, "--type") for value in raw.type}
 
-    known_towns = sorted({g.town for g in catalogue.groups if g.town}
-                         | {t.name for t in catalogue.towns})
-    towns_by_fold = {town_key(town): town for town in known_towns}
-    towns = set()
-    for value in raw.town:
-        town = towns_by_fold.get(town_key(value))
-        if town is None:
-            raise _unknown("--town", value, "town", known_towns)
-        towns.add(town)
+    towns = {town_key(value) for value in raw.town}
+    if towns:
+        spellings = {town_key(t.name): t.name for t in catalogue.towns}
+        for group in catalogue.groups:
+            if group.town:
+                spellings.setdefault(town_key(group.town), group.town)
+        for value in raw.town:
+            if town_key(value) not in spellings:
+                raise _unknown("--town", value, "town", sorted(spellings.values()))
 
     attendance = None
     if raw.attendance is not None:
@@ -246,14 +246,6 @@ def _type_slug(value: str, option: str) -> str:
 # -- matching -------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for --search."""
-    import unicodedata  # only --search needs it: it is not loaded at start-up
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = (math.sin((lat2 - lat1) / 2) ** 2
@@ -261,16 +253,19 @@ def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)) * MILES_PER_KM
 
 
-def place_of(group: Group, catalogue: Catalogue) -> tuple[float, float] | None:
-    """The group's own coordinates, else its town's centre, else None."""
+def place_of(group: Group, centres: dict[str, tuple[float, float]]
+             ) -> tuple[float, float] | None:
+    """The group's own coordinates, else its town's centre (``centres`` by town_key),
+    else None."""
     if group.latitude is not None and group.longitude is not None:
         return group.latitude, group.longitude
     if group.attendance == "online":
         return None
-    for town in catalogue.towns:
-        if town.name.casefold() == group.town.casefold():
-            return town.latitude, town.longitude
-    return None
+    return centres.get(town_key(group.town))
+
+
+def town_centres(catalogue: Catalogue) -> dict[str, tuple[float, float]]:
+    return {town_key(t.name): (t.latitude, t.longitude) for t in catalogue.towns}
 
 
 def _in_bucket(time: str, bucket: tuple[str, str]) -> bool:
@@ -287,7 +282,7 @@ def group_matches(group: Group, filters: Filters) -> bool:
         return False
     if filters.fellowships and group.fellowship not in filters.fellowships:
         return False
-    if filters.towns and group.town not in filters.towns:
+    if filters.towns and town_key(group.town) not in filters.towns:
         return False
     if filters.attendance and group.attendance not in (filters.attendance, "hybrid"):
         return False
@@ -323,12 +318,13 @@ def meeting_matches(group: Group, meeting: Meeting, filters: Filters) -> bool:
 def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting, float | None]]:
     """Every (group, meeting, distance) that passes the filters, in catalogue order."""
     chosen = []
+    centres = town_centres(catalogue) if filters.near is not None else {}
     for group in catalogue.groups:
         if not group_matches(group, filters):
             continue
         distance = None
         if filters.near is not None:
-            place = place_of(group, catalogue)
+            place = place_of(group, centres)
             distance = miles_between(filters.near, place) if place else None
             if filters.within is not None and (distance is None or distance > filters.within):
                 continue

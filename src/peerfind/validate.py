@@ -136,6 +136,8 @@ class Checker:
         self.ids: dict[str, int] = {}
         self.source_ids: dict[str, int] = {}
         self.override_ids: dict[str, int] = {}
+        self.spellings: dict[str, tuple[str, int]] = {}  # town_key -> first spelling, line
+        self.placeless: list[tuple[Node, list[str], str]] = []  # towns needing the table
 
     # -- reporting -------------------------------------------------------
     def error(self, node: Node, where: list[str], message: str) -> None:
@@ -416,7 +418,10 @@ class Checker:
 
     def after_entry(self, out: Data, given: dict[str, Node], node: Mapping,
                     where: list[str]) -> None:
-        """Provenance, shared by help lines, resources and groups."""
+        """Provenance, shared by help lines, resources and groups; and one spelling of
+        each town."""
+        if "town" in given and out.get("town"):
+            self.spelled(given["town"], [*where, "town"], out["town"])
         if "source" not in given:
             self.warn(node, where, "no source; add source: where these facts came from (a web "
                       "site, a printed list, a phone call)")
@@ -466,6 +471,10 @@ class Checker:
             self.error(given["attendance"], [*where, "attendance"], f"{article} {attendance} "
                        "group needs online: with a url or phone so people can join; add e.g. "
                        "online: {url: https://...}")
+        if "town" in given and out.get("town"):
+            if (attendance in ("in_person", "hybrid") and "latitude" not in given
+                    and out.get("status") != "closed"):
+                self.placeless.append((given["town"], [*where, "town"], out["town"]))
         if attendance in ("in_person", "hybrid"):
             if "town" not in given:
                 self.error(node, where, "a group that meets in person needs a town; add "
@@ -502,6 +511,28 @@ class Checker:
                                "duplicate")
                 else:
                     seen[slot] = i
+
+    def spelled(self, node: Node, where: list[str], town: str) -> None:
+        """A town written one way everywhere: warn at a second spelling."""
+        key = schema.town_key(town)
+        first = self.spellings.setdefault(key, (town, node.line))
+        if first[0] != town:
+            self.warn(node, where, f"town '{town}' is written '{first[0]}' at line {first[1]}; "
+                      "write a town the same way everywhere")
+
+    def after_town(self, out: Data, given: dict[str, Node], node: Mapping,
+                   where: list[str]) -> None:
+        if "name" in given and out.get("name"):
+            self.spelled(given["name"], [*where, "name"], out["name"])
+
+    def towns_known(self, data: Data) -> None:
+        """Groups met in person whose town has no centre in towns: (no distances)."""
+        known = {schema.town_key(t["name"]) for t in data.get("towns", []) if "name" in t}
+        for node, where, town in self.placeless:
+            if schema.town_key(town) not in known:
+                self.warn(node, where, f"town '{town}' is not in towns:, so --near cannot "
+                          "measure how far this group is; add it to towns: with its latitude "
+                          "and longitude, or give the group latitude: and longitude:")
 
     def after_source(self, out: Data, given: dict[str, Node], node: Mapping,
                      where: list[str]) -> None:
@@ -582,6 +613,7 @@ AFTER: dict[str, Callable[..., None]] = {
     "resource": Checker.after_entry,
     "group": Checker.after_group,
     "meeting": Checker.after_meeting,
+    "town": Checker.after_town,
     "source": Checker.after_source,
     "override": Checker.after_override,
 }
@@ -592,4 +624,6 @@ def check(root: Node | None, today: dt.date,
     """Check a whole file: a catalogue, or with ``section="overlay"`` an overlay."""
     checker = Checker(today)
     data = checker.catalogue(root, section)
+    if data is not None and section == "catalogue":
+        checker.towns_known(data)
     return data, checker.problems
