@@ -239,3 +239,20 @@ def test_a_town_matches_whatever_its_case_or_accents_cache_included(run, tmp_pat
         "--near cannot measure how far this group is; add it to towns: with its latitude and "
         "longitude, or give the group latitude: and longitude:\n"
         f"{path}: 3 groups, 3 meetings, 0 help lines, 0 resources - valid (2 warnings)\n")
+
+
+def test_a_meeting_of_unknown_distance_is_kept_and_marked(run, tmp_path):
+    path = tmp_path / "towns.yaml"
+    path.write_text(TWO_SPELLINGS, encoding="utf-8")
+    result = run("list", "-c", str(path), "--near", "Springfield", "--within", "2", "--at", AT)
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[3:10] == [
+        "Mon 30 Nov   7:00 pm   Upper Group" + " " * 50 + "0.0   lead",
+        "                       AA · Springfield",
+        "Mon 30 Nov   8:00 pm   Lower Group" + " " * 50 + "0.0   lead",
+        "                       AA · springfield",
+        "Mon 30 Nov   9:00 pm   Accent Group" + " " * 45 + "unknown   lead",
+        "                       AA · Tivolí",
+        "Distance unknown for 1 meeting (no coordinates for the place or its town): kept, so "
+        "check where they",
+    ]

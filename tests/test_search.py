@@ -111,6 +111,36 @@ def test_near_uses_own_coordinates_else_town_centre():
     assert 19 < distances["farborough-women"] < 20
 
 
+@pytest.mark.parametrize(("place", "expected"), [
+    ("Testville", (41.70, -73.92)),
+    ("  testville , ny ", (41.70, -73.92)),
+    ("Testville NY", (41.70, -73.92)),
+    ("41.70, -73.92", (41.70, -73.92)),
+    ("12601", (41.7035, -73.9117)),  # the zipcodes package's centre of the ZIP code
+    ("12601-1234", (41.7035, -73.9117)),
+    ("Poughkeepsie, NY", (41.6971, -73.8869)),  # not in the table: its ZIP codes' centre
+])
+def test_places_people_type(place, expected):
+    assert filters(near=place).near == pytest.approx(expected, abs=1e-3)
+
+
+def test_or_online_keeps_online_meetings_in_a_near_search():
+    near = {o.group.id for o in week(CATALOGUE, filters(near="Testville", within=5.0),
+                                     FRIDAY_EVENING)}
+    assert "smart-online" not in near and "farborough-women" not in near
+    either = {o.group.id for o in week(CATALOGUE, filters(near="Testville", within=5.0,
+                                                          or_online=True), FRIDAY_EVENING)}
+    assert either - near == {"smart-online", "farborough-women"}
+
+
+def test_an_in_person_group_of_unknown_distance_is_kept():
+    lost = replace(CATALOGUE.groups[0], id="lost", town="Elsewhere")
+    catalogue = replace(CATALOGUE, groups=(*CATALOGUE.groups, lost))
+    found = week(catalogue, parse_filters(RawFilters(near="Testville", within=1.0), catalogue,
+                                          FRIDAY_EVENING.date()), FRIDAY_EVENING)
+    assert {(o.group.id, o.distance) for o in found if o.group.id == "lost"} == {("lost", None)}
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -129,9 +159,22 @@ def test_near_uses_own_coordinates_else_town_centre():
         ({"after": "25:00"}, "--after: '25:00' is not a time; expected HH:MM such as 19:30, "
          "or 7:30pm"),
         ({"within": 5.0}, "--within: needs --near PLACE (a town or LAT,LON) to measure from"),
-        ({"near": "Narnia"}, "--near: 'Narnia' is not a town of this catalogue or LAT,LON; "
-         "expected one of Testville, Otherton, Farborough, or coordinates such as "
-         "41.70,-73.92"),
+        ({"near": "Narnia"}, "--near: 'Narnia' is not a town, ZIP code or LAT,LON that "
+         "peerfind knows; expected a town such as Testville, Otherton, Farborough, \"Town, "
+         "NY\", a ZIP code such as 12601, or coordinates such as 41.70,-73.92"),
+        ({"near": "Testvile"}, "--near: 'Testvile' is not a town, ZIP code or LAT,LON that "
+         "peerfind knows (did you mean 'Testville'?); expected"),
+        ({"near": "99999"}, "--near: no ZIP code 99999 is known; check it, or give a town"),
+        ({"near": "41.7,-200"}, "--near: '41.7,-200' is not a place on Earth; latitude is -90 "
+         "to 90 and longitude -180 to 180, e.g. 41.70,-73.92"),
+        ({"near": "Testville", "within": float("nan")}, "--within: nan is not a distance; "
+         "expected miles above 0, such as 10"),
+        ({"near": "Testville", "within": float("inf")}, "--within: inf is not a distance; "
+         "expected miles above 0, such as 10"),
+        ({"near": "Testville", "within": -3.0}, "--within: -3 is not a distance; expected "
+         "miles above 0, such as 10"),
+        ({"or_online": True}, "--or-online: goes with --near PLACE --within MILES, to keep "
+         "online meetings beside the ones near enough"),
         ({"language": "english-ish"}, "--language: 'english-ish' is not a known meeting type "
          "(a name or Meeting Guide code) (did you mean 'english'?); expected one of "),
     ],

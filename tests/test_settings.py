@@ -114,8 +114,9 @@ def test_settings_apply(run, home):
     ("text", "message"),
     [
         ('home_town = "Narnia"\n', "home_town in your config file: --near: 'Narnia' is not a "
-         "town of this catalogue or LAT,LON; expected one of Testville, Otherton, Farborough, "
-         "or coordinates such as 41.70,-73.92; carrying on without it"),
+         "town, ZIP code or LAT,LON that peerfind knows; expected a town such as Testville, "
+         "Otherton, Farborough, \"Town, NY\", a ZIP code such as 12601, or coordinates such "
+         "as 41.70,-73.92; carrying on without it"),
         ('fellowships = ["AAA"]\n', "fellowships in your config file: --fellowship: 'AAA' is "
          "not a known fellowship (did you mean 'AA'?); expected one of "
          f"{', '.join(FELLOWSHIPS)}; carrying on without it"),

@@ -245,9 +245,14 @@ _FILTERS: list[tuple[str, Any, Any]] = [
         "--search", "-s", metavar="TEXT",
         help="Text in the name, venue, address or notes (ignores case and accents).")),
     ("near", str | None, typer.Option(
-        "--near", metavar="PLACE", help="A town of the area or LAT,LON: show distances.")),
+        "--near", metavar="PLACE", help="A town, \"Town, NY\", a ZIP code such as 12601, or "
+        "LAT,LON: show distances.")),
     ("within", float | None, typer.Option(
-        "--within", metavar="MILES", help="With --near: only meetings this close.")),
+        "--within", metavar="MILES", help="With --near: only meetings this close (in-person "
+        "ones whose distance is unknown are kept, and marked).")),
+    ("or_online", bool, typer.Option(
+        "--or-online", help="With --within: keep online and hybrid meetings too, however "
+        "far.")),
     ("verified_only", bool, typer.Option(
         "--verified-only", help="Only meetings a person has confirmed, or a live source "
         "listed in the last 30 days (no old leads).")),

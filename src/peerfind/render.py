@@ -149,6 +149,21 @@ def meeting_cell(group: Group) -> Text:
                          where(group))
 
 
+def miles(o: Occurrence) -> str:
+    if o.distance is not None:
+        return f"{o.distance:.1f}"
+    return "online" if o.group.attendance == "online" else "unknown"
+
+
+def unknown_distances(occurrences: Sequence[Occurrence]) -> Text | None:
+    """Say how many rows are kept although no one knows how far they are."""
+    count = sum(o.distance is None and o.group.attendance != "online" for o in occurrences)
+    if not count:
+        return None
+    return Text(f"Distance unknown for {plural(count, 'meeting')} (no coordinates for the "
+                "place or its town): kept, so check where they are.", style="dim")
+
+
 def meetings_table(occurrences: Sequence[Occurrence], *, first: str, today: dt.date,
                    distance: bool = False, h24: bool = False) -> Table:
     """A row per occurrence. ``first`` picks the leading column: date, day or none."""
@@ -177,7 +192,7 @@ def meetings_table(occurrences: Sequence[Occurrence], *, first: str, today: dt.d
             previous_day = day
         row += [occurrence_time(o, h24), meeting_cell(o.group)]
         if distance:
-            row.append(f"{o.distance:.1f}" if o.distance is not None else "–")
+            row.append(miles(o))
         if with_types:
             row.append(type_codes(o.types))
         row.append(status_text(o.group.status, o.in_progress, trust.of(o.group, today)))
@@ -196,6 +211,9 @@ def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading:
         key = legend(occurrences)
         if key is not None:
             parts.append(key)
+        unknown = unknown_distances(occurrences) if distance else None
+        if unknown is not None:
+            parts.append(unknown)
     else:
         parts.append(Text(empty))
         where = finders(catalogue)

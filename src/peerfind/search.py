@@ -45,6 +45,7 @@ class Filters(NamedTuple):
     search: str | None = None
     near: tuple[float, float] | None = None
     within: float | None = None
+    or_online: bool = False
     verified_only: bool = False
     include_closed: bool = False
     today: dt.date | None = None  # for --verified-only: how fresh a listing still is
@@ -83,6 +84,7 @@ class RawFilters(NamedTuple):
     search: str | None = None
     near: str | None = None
     within: float | None = None
+    or_online: bool = False
     verified_only: bool = False
     include_closed: bool = False
 
@@ -95,14 +97,14 @@ class RawFilters(NamedTuple):
 # -- parsing what the user typed ----------------------------------------------
 
 
-def _suggest(value: str, choices: list[str]) -> str:
+def suggest(value: str, choices: list[str]) -> str:
     folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
     return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 
 def _unknown(option: str, value: str, what: str, choices: list[str]) -> UsageError:
-    return UsageError(f"{option}: '{value}' is not a known {what}{_suggest(value, choices)}; "
+    return UsageError(f"{option}: '{value}' is not a known {what}{suggest(value, choices)}; "
                       f"expected one of {', '.join(choices)}")
 
 
@@ -141,26 +143,10 @@ def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None
         elif value == "weekend":
             days.update((5, 6))
         else:
-            raise UsageError(f"--day: '{raw}' is not a day{_suggest(value, list(schema.DAYS))}; "
+            raise UsageError(f"--day: '{raw}' is not a day{suggest(value, list(schema.DAYS))}; "
                              "expected monday..sunday, mon..sun, today, tomorrow, weekdays or "
                              "weekend")
     return frozenset(days)
-
-
-def parse_near(value: str, catalogue: Catalogue) -> tuple[float, float]:
-    towns = {town_key(town.name): town for town in catalogue.towns}
-    town = towns.get(town_key(value))
-    if town is not None:
-        return town.latitude, town.longitude
-    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", value)
-    if match:
-        lat, lon = float(match.group(1)), float(match.group(2))
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            return lat, lon
-    names = [town.name for town in catalogue.towns]
-    raise UsageError(f"--near: '{value}' is not a town of this catalogue or LAT,LON"
-                     f"{_suggest(value, names)}; expected one of {', '.join(names)}, or "
-                     "coordinates such as 41.70,-73.92")
 
 
 def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filters:
@@ -208,8 +194,13 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
 
     if raw.within is not None and raw.near is None:
         raise UsageError("--within: needs --near PLACE (a town or LAT,LON) to measure from")
-    if raw.within is not None and raw.within <= 0:
-        raise UsageError(f"--within: {raw.within:g} is not a distance; expected miles above 0")
+    if raw.within is not None and not (math.isfinite(raw.within) and raw.within > 0):
+        raise UsageError(f"--within: {raw.within:g} is not a distance; expected miles above 0, "
+                         "such as 10")
+    if raw.or_online and raw.within is None:
+        raise UsageError("--or-online: goes with --near PLACE --within MILES, to keep online "
+                         "meetings beside the ones near enough")
+    from peerfind.places import near
 
     return Filters(
         days=parse_days(raw.day, today),
@@ -223,8 +214,9 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
         accessible=raw.accessible,
         language=language,
         search=fold(raw.search) if raw.search else None,
-        near=parse_near(raw.near, catalogue) if raw.near else None,
+        near=near(raw.near, catalogue) if raw.near else None,
         within=raw.within,
+        or_online=raw.or_online,
         verified_only=raw.verified_only,
         include_closed=raw.include_closed,
         today=today,
@@ -326,12 +318,22 @@ def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting,
         if filters.near is not None:
             place = place_of(group, centres)
             distance = miles_between(filters.near, place) if place else None
-            if filters.within is not None and (distance is None or distance > filters.within):
+            if filters.within is not None and not _near_enough(group, distance, filters):
                 continue
         for meeting in group.meetings:
             if meeting_matches(group, meeting, filters):
                 chosen.append((group, meeting, distance))
     return chosen
+
+
+def _near_enough(group: Group, distance: float | None, filters: Filters) -> bool:
+    """Within reach: near enough, joinable online with --or-online, or in person at a
+    place whose distance is unknown (kept, and shown as such, rather than lost)."""
+    if filters.or_online and group.attendance in ("online", "hybrid"):
+        return True
+    if distance is None:
+        return group.attendance != "online"
+    return filters.within is None or distance <= filters.within
 
 
 # -- time -------------------------------------------------------------------------
@@ -439,5 +441,5 @@ def find_entry(catalogue: Catalogue, ident: str) -> Group | Resource:
         if entry.id == ident:
             return entry
     raise PeerfindError(f"no group or resource has the id '{ident}'"
-                        f"{_suggest(ident, [entry.id for entry in entries])}; 'peerfind list' "
+                        f"{suggest(ident, [entry.id for entry in entries])}; 'peerfind list' "
                         "shows groups and 'peerfind resources' shows resources")
