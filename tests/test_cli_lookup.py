@@ -154,9 +154,14 @@ def test_show_json(run):
          "or weekend\n"),
         (["tonight", "--at", "25:99"], 2, "peerfind: error: --at: '25:99' is not a date and "
          "time; expected YYYY-MM-DDTHH:MM such as 2026-11-27T18:30, or HH:MM for today\n"),
-        (["show", "otherton"], 1, "peerfind: error: no group or resource has the id "
-         "'otherton' (did you mean 'otherton-na'?); 'peerfind list' shows groups and "
-         "'peerfind resources' shows resources\n"),
+        (["show", "otherton-aa"], 1, "peerfind: error: no group or resource has the id or "
+         "name 'otherton-aa' (did you mean 'otherton-na'?); 'peerfind list' numbers its rows "
+         "for 'peerfind show N', and 'peerfind resources' shows resources\n"),
+        (["show", "night"], 2, "peerfind: error: 2 entries match 'night': testville-monday-aa "
+         "(Monday Night Group, Testville); night-owls (Night Owls, Testville); give one of "
+         "these ids\n"),
+        (["show", "3"], 1, "peerfind: error: no listing to take row 3 from; run 'peerfind "
+         "tonight' or 'peerfind list' first, or give an id or a name\n"),
         (["resources", "--kind", "shelter"], 2, "peerfind: error: --kind: 'shelter' is not a "
          "resource kind; expected one of crisis, treatment, hospital, community, directory\n"),
         (["list", "--catalogue", "tests"], 1, "tests: error: is a directory, not a catalogue "
@@ -247,12 +252,46 @@ def test_a_meeting_of_unknown_distance_is_kept_and_marked(run, tmp_path):
     result = run("list", "-c", str(path), "--near", "Springfield", "--within", "2", "--at", AT)
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[3:10] == [
-        "Mon 30 Nov   7:00 pm   Upper Group" + " " * 50 + "0.0   lead",
-        "                       AA · Springfield",
-        "Mon 30 Nov   8:00 pm   Lower Group" + " " * 50 + "0.0   lead",
-        "                       AA · springfield",
-        "Mon 30 Nov   9:00 pm   Accent Group" + " " * 45 + "unknown   lead",
-        "                       AA · Tivolí",
+        "1   Mon 30 Nov   Upper Group" + " " * 56 + "0.0   lead",
+        "    7:00 pm      AA · Springfield",
+        "2   Mon 30 Nov   Lower Group" + " " * 56 + "0.0   lead",
+        "    8:00 pm      AA · springfield",
+        "3   Mon 30 Nov   Accent Group" + " " * 51 + "unknown   lead",
+        "    9:00 pm      AA · Tivolí",
         "Distance unknown for 1 meeting (no coordinates for the place or its town): kept, so "
         "check where they",
     ]
+
+
+def test_show_n_is_row_n_of_the_last_listing(run):
+    listed = run("tonight", "--at", "2026-11-27T17:00").stdout
+    assert "  1  https://example.org/women\n" in listed
+    shown = run("show", "1").stdout
+    assert shown.startswith("╭─ Women's Hybrid (farborough-women) ")
+    assert shown.splitlines()[12:15] == [
+        "Join online    https://example.org/women",
+        "OpenStreetMap  https://www.openstreetmap.org/search?query=3+Example+Lane%2C+Farborough",
+        "Google Maps    https://www.google.com/maps/search/?api=1&query=3+Example+Lane%2C+"
+        "Farborough",
+    ]
+    run("list", "--at", AT, "--fellowship", "na")
+    assert run("show", "1").stdout.startswith("╭─ Otherton Hope (otherton-na) ")
+    other = run("show", "1", "-c", "tests/fixtures/../fixtures/catalogue.yaml")
+    assert other.exit_code == 0
+    elsewhere = run("show", "1", "-c", "tests/catalogues/valid/anchors.yaml")
+    assert (elsewhere.exit_code, elsewhere.stderr) == (1, (
+        "peerfind: error: the last listing was of another catalogue "
+        f"({ROOT / 'tests/fixtures/catalogue.yaml'}); list this one again, or give an id or "
+        "a name\n"))
+    assert run("show", "99").stderr == (
+        "peerfind: error: the last listing has no row 99 (it had 5); give a row number it "
+        "showed, an id or a name\n")
+
+
+def test_directions_in_json(run):
+    found = json.loads(run("show", "otherton-na", "--json").stdout)["directions"]
+    assert found == {
+        "openstreetmap": "https://www.openstreetmap.org/search?query=2+Example+Avenue%2C+Otherton",
+        "google_maps": "https://www.google.com/maps/search/?api=1&query=2+Example+Avenue%2C+"
+                       "Otherton"}
+    assert json.loads(run("show", "smart-online", "--json").stdout)["directions"] is None

@@ -270,3 +270,10 @@ def test_malformed_url_is_a_problem_not_a_crash():
     _, problems = check(root, TODAY)
     assert [p.message for p in problems if p.severity == "error"] == [
         "'https://[example.org' is not a web address starting with https:// or http://"]
+
+
+def test_error_lines_never_carry_terminal_escapes(run):
+    result = run("show", "\x1b]0;owned\x07\x1b[2J", "-c", "tests/fixtures/catalogue.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("peerfind: error: no group or resource has the id or name "
+                                    "'\\u001b]0;owned\\u0007\\u001b[2J'")

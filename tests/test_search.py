@@ -10,7 +10,7 @@ import pytest
 
 from peerfind.catalogue import Source, load
 from peerfind.models import Group, Meeting
-from peerfind.problems import UsageError
+from peerfind.problems import PeerfindError, UsageError
 from peerfind.search import (
     RawFilters,
     find_entry,
@@ -294,6 +294,18 @@ def test_spring_forward_meetings_at_three_fifteen():
 def test_find_entry():
     assert find_entry(CATALOGUE, "otherton-na").name == "Otherton Hope"
     assert find_entry(CATALOGUE, "example-finder").kind == "directory"
-    with pytest.raises(Exception, match="no group or resource has the id 'otherton' "
-                       r"\(did you mean 'otherton-na'\?\)"):
-        find_entry(CATALOGUE, "otherton")
+    assert find_entry(CATALOGUE, "  OTHERTON hope ").id == "otherton-na"  # whole name
+    assert find_entry(CATALOGUE, "women's").id == "farborough-women"  # part of a name
+    accented = replace(CATALOGUE, groups=(replace(CATALOGUE.groups[0], name="Grupo Café"),))
+    assert find_entry(accented, "grupo cafe").id == "testville-monday-aa"
+    with pytest.raises(UsageError) as caught:
+        find_entry(CATALOGUE, "night")
+    assert str(caught.value) == (
+        "2 entries match 'night': testville-monday-aa (Monday Night Group, Testville); "
+        "night-owls (Night Owls, Testville); give one of these ids")
+    with pytest.raises(PeerfindError) as caught:
+        find_entry(CATALOGUE, "otherton-aa")
+    assert str(caught.value) == (
+        "no group or resource has the id or name 'otherton-aa' (did you mean 'otherton-na'?); "
+        "'peerfind list' numbers its rows for 'peerfind show N', and 'peerfind resources' "
+        "shows resources")

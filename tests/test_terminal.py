@@ -1,4 +1,4 @@
-"""peerfind in a real pseudo-terminal at 80 and 120 columns: colour, widths, nothing cut."""
+"""peerfind in a real pseudo-terminal from 30 to 120 columns: colour, widths, nothing cut."""
 
 from __future__ import annotations
 
@@ -46,21 +46,36 @@ def terminal_env():
     return env
 
 
-@pytest.mark.parametrize("columns", [80, 120])
-def test_schedule_fits_the_terminal_with_colour(columns, terminal_env):
+NAMES = ("Monday Night Group", "Otherton Hope", "SMART Online", "Women's Hybrid", "Night Owls",
+         "Paused Family Group")
+# Stacked (below 60 columns), every line of a meeting reads whole, however it wraps.
+WHOLE = ("temporarily closed, confirmed 1 Oct 2026", "NA · Café Central, Otherton",
+         "AA · Library Room, Farborough + online", "types W SP")
+
+
+@pytest.mark.parametrize("columns", [30, 40, 60, 80, 120])
+def test_schedule_fits_the_terminal_whole_at_any_width(columns, terminal_env):
     screen = run_in_terminal(["schedule"], columns, terminal_env)
     assert COLOUR.search(screen), "a terminal gets colour"
     plain = ANSI.sub("", screen)
     lines = plain.splitlines()
     assert max(len(line) for line in lines) <= columns
-    assert lines[1].split() == ["Day", "Time", "Meeting", "Types", "Status"]
     assert "…" not in plain
+    header = ["#", "When", "Meeting", "Status"]
+    assert (lines[1].split() == header) == (columns >= 60)  # below 60: a block per meeting
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
-        assert any(line.startswith(day) for line in lines)
+        assert sum(line.strip() == day or line.split()[1:2] == [day] for line in lines) == 1
     flat = " ".join(plain.split())
-    for name in ("Monday Night Group", "Otherton Hope", "SMART Online", "Women's Hybrid",
-                 "Night Owls", "Paused Family Group"):
-        assert name in flat
+    for words in NAMES + (WHOLE if columns < 60 else ()):  # never cut mid-word
+        assert words in flat, words
+
+
+@pytest.mark.parametrize("columns", [30, 40, 60, 80, 120])
+def test_tonight_gives_whole_join_links_at_any_width(columns, terminal_env):
+    screen = ANSI.sub("", run_in_terminal(["tonight", "--at", "2026-11-27T17:00"], columns,
+                                          terminal_env))
+    assert "  1  https://example.org/women\n" in screen
+    assert "Women's Hybrid" in " ".join(screen.split())
 
 
 def test_no_color_is_honoured_in_a_terminal(terminal_env):

@@ -60,7 +60,11 @@ def _today() -> dt.date:
 
 
 def _stderr(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    """One line to standard error; control characters (from a catalogue, a file name or
+    a server) are shown as escapes, never obeyed by the terminal."""
+    from peerfind.problems import escape_controls
+
+    sys.stderr.write(escape_controls(line) + "\n")
 
 
 def _report(error: PeerfindError) -> None:
@@ -392,10 +396,36 @@ def _print_json(document: Any) -> None:
     typer.echo(_json_text(document))
 
 
+def _remember(catalogue: Catalogue, found: Any) -> None:
+    """Keep the rows' ids, so 'peerfind show N' finds row N of this listing."""
+    from peerfind import settings as config
+    from peerfind.handles import remember
+
+    remember(config.folders().cache, os.path.abspath(catalogue.path),
+             [o.group.id for o in found])
+
+
+def _listing(found: Any, cat: Catalogue, filters: Filters, now: dt.datetime,
+             settings: Settings, *, heading: str, first: str, empty: str,
+             links: bool = False) -> None:
+    """Print meetings as a table (stacked when narrow) and remember the rows' ids, so
+    that 'peerfind show N' finds row N."""
+    from peerfind import render
+
+    console = render.make_console()
+    console.print(render.listing(found, cat, heading=heading, first=first, empty=empty,
+                                distance=filters.near is not None, h24=settings.clock24,
+                                today=now.date(), width=console.width, links=links),
+                  crop=False)
+    _remember(cat, found)
+
+
 def _print(renderable: Any) -> None:
+    """Print for people; lines marked no_wrap (links) run on whole, for the terminal to
+    wrap, so that they can be copied."""
     from peerfind.render import make_console
 
-    make_console().print(renderable)
+    make_console().print(renderable, crop=False)
 
 
 @app.command("list")
@@ -423,10 +453,9 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
     last = now.date() + dt.timedelta(days=6)
     heading = f"{_count(found)}, {render.long_date(now.date())} to {render.long_date(last)}"
-    _print(render.listing(found, cat, heading=heading, first="date", today=now.date(),
-                          distance=filters.near is not None, h24=settings.clock24,
-                          empty="No meetings match these filters. Try fewer filters, or "
-                                "'peerfind schedule' for the whole week."))
+    _listing(found, cat, filters, now, settings, heading=heading, first="date",
+             empty="No meetings match these filters. Try fewer filters, or 'peerfind "
+                   "schedule' for the whole week.")
 
 
 @app.command()
@@ -459,18 +488,15 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
     heading = (f"Still to come today, {render.long_date(now.date())}, from "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)} ({cat.timezone} time)")
-    distance = filters.near is not None
     if found:
-        return _print(render.listing(found, cat, heading=heading, first="none",
-                                     distance=distance, empty="", h24=settings.clock24,
-                                     today=now.date()))
+        return _listing(found, cat, filters, now, settings, heading=heading, first="none",
+                        empty="", links=True)
     later = upcoming(cat, filters, now, 3)
     matching = " that match" if raw.any_given else ""
     heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
-    _print(render.listing(later, cat, heading=heading, today=now.date(),
-                          first="date", distance=distance, h24=settings.clock24,
-                          empty="No upcoming meetings match these filters either."))
+    _listing(later, cat, filters, now, settings, heading=heading, first="date", links=True,
+             empty="No upcoming meetings match these filters either.")
 
 
 @app.command("next")
@@ -499,9 +525,8 @@ def next_(raw: RawFilters, at: str | None,
 
     heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}")
-    _print(render.listing(found, cat, heading=heading, first="date", today=now.date(),
-                          distance=filters.near is not None, h24=settings.clock24,
-                          empty="No upcoming meetings match these filters."))
+    _listing(found, cat, filters, now, settings, heading=heading, first="date", links=True,
+             empty="No upcoming meetings match these filters.")
 
 
 @app.command()
@@ -523,27 +548,28 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     found = weekly(cat, filters)
     if json_out:
         return _print_json(_records(found, now.date()))
-    from peerfind import render
-
-    console = render.make_console()
-    console.print(render.schedule(found, cat, console.width,
-                                  heading=f"Weekly schedule · {cat.area}",
-                                  distance=filters.near is not None, h24=settings.clock24,
-                                  empty="No meetings match these filters.", today=now.date()))
+    _listing(found, cat, filters, now, settings, heading=f"Weekly schedule · {cat.area}",
+             first="day", empty="No meetings match these filters.")
 
 
 @app.command()
 @_errors
 def show(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="A group or resource id.")],
+    ident: Annotated[str, typer.Argument(
+        metavar="WHAT", help="A row number of the last listing, an id, or a name (or part of "
+        "one; case and accents do not matter).")],
     json_out: JsonOption = False,
     catalogue: CatalogueOption = None,
 ) -> None:
     """Everything about one group or resource.
 
+    How to join online, directions, contact, when it meets and how far to trust it.
+
     Examples:
 
-      peerfind show beacon-st-lukes-aa
+      peerfind tonight        (then)  peerfind show 2
+
+      peerfind show "st lukes"
 
       peerfind show dutchess-stabilization-center --json
     """
@@ -552,10 +578,15 @@ def show(
     from peerfind.search import find_entry
 
     cat, settings = _load(catalogue)
+    if ident.strip().isascii() and ident.strip().isdigit():
+        from peerfind import settings as config
+        from peerfind.handles import recall
+
+        ident = recall(config.folders().cache, os.path.abspath(cat.path), int(ident))
     entry = find_entry(cat, ident)
     is_group = isinstance(entry, Group)
     if json_out:
-        return _print_json(records.group(entry, _today()) if is_group
+        return _print_json(records.group(entry, _today(), cat.state) if is_group
                            else records.resource(entry))
     from peerfind import render
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from peerfind.models import Catalogue
+from peerfind.models import Catalogue, Group
 from peerfind.problems import UsageError
 from peerfind.schema import town_key
 
@@ -92,3 +92,27 @@ def near(value: str, catalogue: Catalogue) -> tuple[float, float]:
                      f"{', '.join(names[:3]) or 'Poughkeepsie'}, \"Town, "
                      f"{state or 'NY'}\", a ZIP code such as 12601, or coordinates such as "
                      "41.70,-73.92")
+
+
+def directions(group: Group, state: str = "") -> dict[str, str] | None:
+    """OpenStreetMap and Google Maps links to where an in-person group meets: by its
+    address when there is one, else by its coordinates; None for online groups."""
+    if group.attendance == "online":
+        return None
+    from urllib.parse import quote_plus
+
+    if group.address:
+        parts = [group.address]
+        if group.town and town_key(group.town) not in town_key(group.address):
+            parts.append(group.town)
+        if state and not re.search(rf"\b{re.escape(state)}\b", group.address):
+            parts.append(state)
+        query = quote_plus(", ".join(parts))
+        return {"openstreetmap": f"https://www.openstreetmap.org/search?query={query}",
+                "google_maps": f"https://www.google.com/maps/search/?api=1&query={query}"}
+    if group.latitude is not None and group.longitude is not None:
+        lat, lon = f"{group.latitude:.6g}", f"{group.longitude:.6g}"
+        return {"openstreetmap": f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+                                 f"#map=18/{lat}/{lon}",
+                "google_maps": f"https://www.google.com/maps/search/?api=1&query={lat},{lon}"}
+    return None

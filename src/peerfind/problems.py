@@ -8,6 +8,11 @@ from typing import NamedTuple
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def escape_controls(text: str) -> str:
+    """Control characters as \\uXXXX escapes: safe to print to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 class Problem(NamedTuple):
     line: int
     col: int
@@ -18,8 +23,7 @@ class Problem(NamedTuple):
     @property
     def text(self) -> str:
         """The message with its place, safe to print: control characters escaped."""
-        text = f"{self.where}: {self.message}" if self.where else self.message
-        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return escape_controls(f"{self.where}: {self.message}" if self.where else self.message)
 
 
 class PeerfindError(Exception):

@@ -62,7 +62,9 @@ def occurrence(o: Occurrence, today: dt.date) -> dict[str, Any]:
     }
 
 
-def group(g: Group, today: dt.date) -> dict[str, Any]:
+def group(g: Group, today: dt.date, state: str = "") -> dict[str, Any]:
+    from peerfind.places import directions
+
     return {
         "kind": "group",
         "id": g.id,
@@ -74,6 +76,7 @@ def group(g: Group, today: dt.date) -> dict[str, Any]:
         "town": g.town or None,
         "latitude": g.latitude,
         "longitude": g.longitude,
+        "directions": directions(g, state),
         "attendance": g.attendance,
         "online": online(g),
         "types": list(g.types),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group as Stack, RenderableType
@@ -32,13 +32,12 @@ if TYPE_CHECKING:
 
 # C0/C1 controls and the bidirectional overrides that can make text lie.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-NARROW = 72  # below this many columns the schedule prints one section per day
 
 STATUS_LABELS = {
     "active": "",
     "unverified": "",
     "temporarily-closed": "temporarily closed",
-    "closed": "closed",
+    "closed": "no longer meets",
 }
 STATUS_STYLE = {"unverified": "yellow", "temporarily-closed": "red", "closed": "red"}
 TRUST_STYLE = {"confirmed": "green", "listed": "", "lead": "yellow"}
@@ -80,8 +79,10 @@ def where(group: Group) -> Text:
     return safe(place or "place not known")
 
 
-def status_text(status: str, in_progress: bool = False, trusted: Trust | None = None) -> Text:
-    """What a row says of a group: in progress, closed, and how far it can be trusted."""
+def status_text(status: str, in_progress: bool = False, trusted: Trust | None = None,
+                one_line: bool = False) -> Text:
+    """What a row says of a group: in progress, not meeting, and how far it can be
+    trusted (its date on a line of its own, unless ``one_line``)."""
     parts = []
     if in_progress:
         parts.append(Text("in progress", style="bold green"))
@@ -89,7 +90,8 @@ def status_text(status: str, in_progress: bool = False, trusted: Trust | None = 
     if label:
         parts.append(Text(label, style=STATUS_STYLE.get(status, "")))
     if trusted is not None:
-        parts.append(Text(trust.short(trusted).replace(" ", "\n", 1),
+        shown = trust.short(trusted)
+        parts.append(Text(shown if one_line else shown.replace(" ", "\n", 1),
                           style=TRUST_STYLE[trusted.kind]))
     return Text(", ").join(parts)
 
@@ -149,6 +151,34 @@ def meeting_cell(group: Group) -> Text:
                          where(group))
 
 
+def whole(label: str, value: str) -> Text:
+    """A line never wrapped or cut, such as a link: the terminal wraps it, if need be,
+    so it can still be copied whole (print it with crop=False)."""
+    line = Text(label, style="bold", no_wrap=True, overflow="ignore")
+    line.append_text(safe(value))
+    return line
+
+
+def joining(group: Group) -> str:
+    """How to join online in one line: link, phone, meeting id, passcode."""
+    o = group.online
+    if o is None or group.attendance == "in_person":
+        return ""
+    parts = [o.url, f"phone {o.phone}" if o.phone else "",
+             f"meeting id {o.meeting_id}" if o.meeting_id else "",
+             f"passcode {o.passcode}" if o.passcode else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def join_lines(occurrences: Sequence[Occurrence]) -> RenderableType | None:
+    """Under a listing: how to join each online or hybrid row, by row number."""
+    lines = [whole(f"{n:>3}  ", joining(o.group))
+             for n, o in enumerate(occurrences, 1) if joining(o.group)]
+    if not lines:
+        return None
+    return Stack(Text("How to join online (by row):", style="bold"), *lines)
+
+
 def miles(o: Occurrence) -> str:
     if o.distance is not None:
         return f"{o.distance:.1f}"
@@ -164,83 +194,113 @@ def unknown_distances(occurrences: Sequence[Occurrence]) -> Text | None:
                 "place or its town): kept, so check where they are.", style="dim")
 
 
+def _when(o: Occurrence, first: str, h24: bool, previous: str | None) -> tuple[str, str]:
+    """The row's day label (date, day name once per day, or none) and its time."""
+    if first == "date":
+        label = short_date(o.date) if o.date else o.meeting.day.title()
+    elif first == "day":
+        label = o.meeting.day.title()
+        label = "" if label == previous else label
+    else:
+        label = ""
+    return label, occurrence_time(o, h24)
+
+
+def _place_line(o: Occurrence, types: bool = True) -> Text:
+    line = Text.assemble(f"{o.group.fellowship} · ", where(o.group))
+    if o.types and types:
+        line.append(f" · {type_codes(o.types)}")
+    return line
+
+
 def meetings_table(occurrences: Sequence[Occurrence], *, first: str, today: dt.date,
                    distance: bool = False, h24: bool = False) -> Table:
-    """A row per occurrence. ``first`` picks the leading column: date, day or none."""
+    """A row per occurrence, numbered for 'peerfind show N'. ``first`` picks what the
+    When column shows above the time: the date, the day (once per day) or nothing."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
                   expand=True)
-    if first != "none":
-        table.add_column("Day", no_wrap=True)
-    table.add_column("Time", no_wrap=True)
+    table.add_column("#", no_wrap=True, justify="right")
+    table.add_column("When" if first != "none" else "Time", no_wrap=True)
     table.add_column("Meeting", overflow="fold", ratio=1)
     if distance:
         table.add_column("Miles", no_wrap=True, justify="right")
-    with_types = any(o.types for o in occurrences)
-    if with_types:
-        table.add_column("Types", overflow="fold", max_width=12)
     table.add_column("Status", overflow="fold", min_width=10, max_width=11)
-    previous_day = None
-    for o in occurrences:
-        row: list[RenderableType] = []
-        if first == "date":
-            row.append(short_date(o.date) if o.date else o.meeting.day.title())
-        elif first == "day":
-            day = o.meeting.day.title()
-            if previous_day is not None and day != previous_day:
+    day = None
+    for n, o in enumerate(occurrences, 1):
+        label, time = _when(o, first, h24, day)
+        if first == "day" and label:
+            if day is not None:
                 table.add_section()
-            row.append(day if day != previous_day else "")
-            previous_day = day
-        row += [occurrence_time(o, h24), meeting_cell(o.group)]
+            day = label
+        row: list[RenderableType] = [str(n), f"{label}\n{time}" if label else time,
+                                     Text.assemble(safe(o.group.name, "bold"), "\n",
+                                                   _place_line(o))]
         if distance:
             row.append(miles(o))
-        if with_types:
-            row.append(type_codes(o.types))
         row.append(status_text(o.group.status, o.in_progress, trust.of(o.group, today)))
         table.add_row(*row)
     return table
 
 
+def stacked(occurrences: Sequence[Occurrence], *, first: str, today: dt.date,
+            distance: bool = False, h24: bool = False) -> RenderableType:
+    """For narrow terminals: a block per meeting, each line whole, wrapped at words."""
+    blocks: list[RenderableType] = []
+    day = None
+    for n, o in enumerate(occurrences, 1):
+        label, time = _when(o, first, h24, day)
+        if first == "day":
+            if label:
+                blocks.append(Text(label, style="bold underline"))
+                day = label
+            label = ""
+        head = Text(f"{n}. ", style="bold")
+        head.append(f"{label} · {time}" if label else time)
+        if distance:
+            head.append(f" · {miles(o)} mi" if o.distance is not None else f" · {miles(o)}")
+        status = status_text(o.group.status, o.in_progress, trust.of(o.group, today),
+                             one_line=True)
+        lines = [head, safe(o.group.name, "bold"), _place_line(o, types=False),
+                 Text(f"types {type_codes(o.types)}") if o.types else None, status]
+        block = Text("\n").join(line for line in lines if line is not None)
+        block.append("\n")
+        blocks.append(block)
+    return Stack(*blocks)
+
+
+SHOW_HINT = "'peerfind show N' gives everything about row N: how to join, directions, contact."
+NARROW = 60  # below this many columns listings stack each meeting's lines
+
+
+def rows(occurrences: Sequence[Occurrence], width: int, **options: Any) -> RenderableType:
+    """The meetings as a table, or as stacked blocks when the terminal is narrow."""
+    if width < NARROW:
+        return stacked(occurrences, **options)
+    return meetings_table(occurrences, **options)
+
+
 def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading: str,
-            first: str, distance: bool, empty: str, today: dt.date,
-            h24: bool = False) -> RenderableType:
-    """A heading, the table (or why there is none), the legend and the reminder."""
+            first: str, distance: bool, empty: str, today: dt.date, width: int,
+            h24: bool = False, links: bool = False) -> RenderableType:
+    """A heading, the meetings (or why there are none), how to join, the legend and
+    the reminder."""
     parts: list[RenderableType] = [Text(heading, style="bold")]
     if occurrences:
-        parts.append(meetings_table(occurrences, first=first, distance=distance, h24=h24,
-                                    today=today))
-        key = legend(occurrences)
-        if key is not None:
-            parts.append(key)
-        unknown = unknown_distances(occurrences) if distance else None
-        if unknown is not None:
-            parts.append(unknown)
+        parts.append(rows(occurrences, width, first=first, distance=distance, h24=h24,
+                          today=today))
+        joins = join_lines(occurrences) if links else None
+        if joins is not None:
+            parts += [Text(""), joins] if width >= NARROW else [joins]
+        for note in (legend(occurrences), unknown_distances(occurrences) if distance else None,
+                     Text(SHOW_HINT, style="dim")):
+            if note is not None:
+                parts.append(note)
     else:
         parts.append(Text(empty))
         where = finders(catalogue)
         if where is not None:
             parts.append(where)
     parts.append(footer(catalogue, trusts=bool(occurrences), notes=not occurrences))
-    return Stack(*parts)
-
-
-def schedule(occurrences: Sequence[Occurrence], catalogue: Catalogue, width: int,
-             *, heading: str, distance: bool, empty: str, today: dt.date,
-             h24: bool = False) -> RenderableType:
-    """The week, Monday to Sunday: one table, or one section per day when narrow."""
-    if width >= NARROW or not occurrences:
-        return listing(occurrences, catalogue, heading=heading, first="day", distance=distance,
-                       empty=empty, h24=h24, today=today)
-    parts: list[RenderableType] = [Text(heading, style="bold")]
-    for day in schema.DAYS:
-        on_day = [o for o in occurrences if o.meeting.day == day]
-        if on_day:
-            parts.append(Text(f"\n{day.title()}", style="bold underline"))
-            parts.append(meetings_table(on_day, first="none", distance=distance, h24=h24,
-                                        today=today))
-    key = legend(occurrences)
-    if key is not None:
-        parts.append(key)
-    parts.append(footer(catalogue, trusts=True))
     return Stack(*parts)
 
 
@@ -286,7 +346,7 @@ def group_panel(group: Group, today: dt.date, h24: bool = False) -> Panel:
     if group.online is not None:
         o = group.online
         online = _lines(
-            o.url,
+            "join link below" if o.url else "",
             f"phone {o.phone}" if o.phone else "",
             f"meeting id {o.meeting_id}" if o.meeting_id else "",
             f"passcode {o.passcode}" if o.passcode else "",
@@ -320,6 +380,20 @@ def group_panel(group: Group, today: dt.date, h24: bool = False) -> Panel:
     return _panel(rows, title)
 
 
+def links(group: Group, state: str) -> list[Text]:
+    """The group's links, each on a line of its own, whole."""
+    from peerfind.places import directions
+
+    found = []
+    if group.online is not None and group.online.url:
+        found.append(whole("Join online    ", group.online.url))
+    route = directions(group, state)
+    if route is not None:
+        found += [whole("OpenStreetMap  ", route["openstreetmap"]),
+                  whole("Google Maps    ", route["google_maps"])]
+    return found
+
+
 def resource_panel(resource: Resource) -> Panel:
     rows = [
         ("Kind", resource.kind),
@@ -340,8 +414,10 @@ def resource_panel(resource: Resource) -> Panel:
 def entry(item: Group | Resource, catalogue: Catalogue, today: dt.date,
           h24: bool = False) -> RenderableType:
     """``peerfind show``: one group or resource, then the reminder."""
-    panel = group_panel(item, today, h24) if isinstance(item, Group) else resource_panel(item)
-    return Stack(panel, footer(catalogue))
+    if isinstance(item, Group):
+        return Stack(group_panel(item, today, h24), *links(item, catalogue.state),
+                     footer(catalogue))
+    return Stack(resource_panel(item), footer(catalogue))
 
 
 def _block(title: Text, lines: Iterable[Text | str]) -> RenderableType:

@@ -434,12 +434,33 @@ def _order(occurrence: Occurrence) -> tuple[object, ...]:
     return (start, occurrence.group.name.casefold(), occurrence.group.id)
 
 
-def find_entry(catalogue: Catalogue, ident: str) -> Group | Resource:
-    """The group or resource with this id, or an error with a did-you-mean."""
+def _words(text: str) -> str:
+    """A name as words only: 'St. Luke's' and 'st lukes' read the same."""
+    return " ".join(re.findall(r"\w+", fold(text).replace("'", "").replace("\u2019", "")))
+
+
+def find_entry(catalogue: Catalogue, query: str) -> Group | Resource:
+    """The group or resource with this id, else the one whose name matches (ignoring
+    case and accents: whole name first, then part of it), else an error listing the
+    several matches or suggesting an id."""
     entries = (*catalogue.groups, *catalogue.resources)
     for entry in entries:
-        if entry.id == ident:
+        if entry.id == query:
             return entry
-    raise PeerfindError(f"no group or resource has the id '{ident}'"
-                        f"{suggest(ident, [entry.id for entry in entries])}; 'peerfind list' "
-                        "shows groups and 'peerfind resources' shows resources")
+    wanted = _words(query)
+    if wanted:
+        names = [(entry, _words(entry.name)) for entry in entries]
+        for found in ([e for e, name in names if name == wanted],
+                      [e for e, name in names if wanted in name]):
+            if len(found) == 1:
+                return found[0]
+            if found:
+                shown = "; ".join(f"{e.id} ({e.name}{', ' + e.town if e.town else ''})"
+                                  for e in found[:10])
+                more = f"; and {len(found) - 10} more" if len(found) > 10 else ""
+                raise UsageError(f"{len(found)} entries match '{query}': {shown}{more}; give "
+                                 "one of these ids")
+    raise PeerfindError(f"no group or resource has the id or name '{query}'"
+                        f"{suggest(query, [entry.id for entry in entries])}; 'peerfind list' "
+                        "numbers its rows for 'peerfind show N', and 'peerfind resources' "
+                        "shows resources")
