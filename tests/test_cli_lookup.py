@@ -86,10 +86,46 @@ def test_tonight_obeys_a_day_only_when_it_is_today(run):
 def test_no_match(run):
     result = run("list", "--at", AT, "--day", "monday", "--fellowship", "SMART")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1] == (
+    assert result.stdout.splitlines()[1:] == [
         "No meetings match these filters. Try fewer filters, or 'peerfind schedule' for the "
-        "whole week."
-    )
+        "whole week.",
+        "Where current meetings are listed:",
+        "  Example Meeting Finder: https://example.org/find",
+        "In crisis: call or text 988 (24/7). 'peerfind helplines' lists more help lines.",
+        "Meeting times change: call or check before you go. Catalogue updated 2026-11-01 ",
+        "(tests/fixtures/catalogue.yaml).",
+        "Fictional data for tests.",
+    ]
+
+
+DIRECTORIES = """\
+# FICTIONAL overlay: directories for each fellowship, some online.
+catalogue: 1
+resources:
+  - {id: aa-local, name: AA Local, kind: directory, url: https://example.org/aa,
+     fellowships: [AA], source: fictional}
+  - {id: na-local, name: NA Local, kind: directory, url: https://example.org/na,
+     fellowships: [NA], source: fictional}
+  - {id: na-online, name: NA Online, kind: directory, url: https://example.org/na-online,
+     fellowships: [NA], online: true, source: fictional}
+"""
+
+
+def test_an_empty_answer_offers_the_fellowships_own_finders(run, tmp_path):
+    overlay = tmp_path / "directories.yaml"
+    overlay.write_text(DIRECTORIES)
+    result = run("list", "--at", AT, "--day", "monday", "--fellowship", "NA", "-c", CATALOGUE,
+                 "-c", str(overlay))
+    assert result.stdout.splitlines()[2:7] == [
+        "Where current meetings are listed:",
+        "  NA Local: https://example.org/na",
+        "Online and phone meetings, at any hour:",
+        "  NA Online: https://example.org/na-online",
+        "In crisis: call or text 988 (24/7). 'peerfind helplines' lists more help lines.",
+    ]
+    other = run("list", "--at", AT, "--day", "monday", "--fellowship", "OA", "-c", CATALOGUE,
+                "-c", str(overlay)).stdout  # none of OA's own: every directory
+    assert "Example Meeting Finder" in other and "AA Local" in other and "NA Online" in other
 
 
 @pytest.mark.parametrize("command", ["list", "tonight", "next", "schedule"])

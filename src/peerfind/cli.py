@@ -415,7 +415,8 @@ def _listing(found: Any, cat: Catalogue, filters: Filters, now: dt.datetime,
     console = render.make_console()
     console.print(render.listing(found, cat, heading=heading, first=first, empty=empty,
                                 distance=filters.near is not None, h24=settings.clock24,
-                                today=now.date(), width=console.width, links=links),
+                                today=now.date(), width=console.width, links=links,
+                                fellowships=filters.fellowships),
                   crop=False)
     _remember(cat, found)
 

@@ -154,6 +154,8 @@ class Resource(_Model):
     notes: str = ""
     source: str = ""
     checked: dt.date | None = None
+    fellowships: tuple[str, ...] = ()  # directories: whose meetings they list
+    online: bool = False  # directories: they list online or phone meetings
 
 
 @_model
@@ -258,6 +260,7 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
             Helpline(**{**_entry(h), "languages": tuple(h.get("languages", ()))})
             for h in data.get("helplines", ())
         ),
-        resources=tuple(Resource(**_entry(r)) for r in data.get("resources", ())),
+        resources=tuple(Resource(**{**_entry(r), "fellowships": tuple(r.get("fellowships", ()))})
+                        for r in data.get("resources", ())),
         groups=tuple(group_from(g) for g in data["groups"]),
     )

@@ -111,6 +111,8 @@ def resource(r: Resource) -> dict[str, Any]:
         "phone": r.phone or None,
         "url": r.url or None,
         "hours": r.hours or None,
+        "fellowships": list(r.fellowships),
+        "online": r.online,
         "notes": r.notes or None,
         "source": r.source or None,
         "checked": _iso(r.checked),

@@ -125,16 +125,27 @@ def footer(catalogue: Catalogue, *, trusts: bool = False, notes: bool = False) -
     return text
 
 
-def finders(catalogue: Catalogue) -> Text | None:
-    """Where current lists are kept: the catalogue's directory resources."""
+def finders(catalogue: Catalogue, fellowships: Iterable[str] = ()) -> Text:
+    """After an empty answer: where current lists are kept (the catalogue's directory
+    resources, those of the fellowships asked for first), online ones apart, and help."""
+    wanted = set(fellowships)
     found = [r for r in catalogue.resources if r.kind == "directory" and r.url]
-    if not found:
-        return None
-    lines = Text("Current meeting lists:", style="bold")
-    for r in found:
-        lines.append("\n  ")
-        lines.append_text(safe(f"{r.name}: {r.url}"))
-    return lines
+    if wanted:
+        found = [r for r in found if wanted & set(r.fellowships)] or found
+    text = Text()
+    for title, chosen in (("Where current meetings are listed:", [r for r in found
+                                                                 if not r.online]),
+                          ("Online and phone meetings, at any hour:", [r for r in found
+                                                                      if r.online])):
+        if chosen:
+            text.append(title, style="bold")
+            for r in chosen:
+                text.append("\n  ")
+                text.append_text(safe(f"{r.name}: {r.url}"))
+            text.append("\n")
+    text.append("In crisis: call or text 988 (24/7). 'peerfind helplines' lists more help "
+                "lines.", style="bold")
+    return text
 
 
 def _table(*columns: str) -> Table:
@@ -281,7 +292,8 @@ def rows(occurrences: Sequence[Occurrence], width: int, **options: Any) -> Rende
 
 def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading: str,
             first: str, distance: bool, empty: str, today: dt.date, width: int,
-            h24: bool = False, links: bool = False) -> RenderableType:
+            h24: bool = False, links: bool = False,
+            fellowships: Iterable[str] = ()) -> RenderableType:
     """A heading, the meetings (or why there are none), how to join, the legend and
     the reminder."""
     parts: list[RenderableType] = [Text(heading, style="bold")]
@@ -296,10 +308,7 @@ def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading:
             if note is not None:
                 parts.append(note)
     else:
-        parts.append(Text(empty))
-        where = finders(catalogue)
-        if where is not None:
-            parts.append(where)
+        parts += [Text(empty), finders(catalogue, fellowships)]
     parts.append(footer(catalogue, trusts=bool(occurrences), notes=not occurrences))
     return Stack(*parts)
 

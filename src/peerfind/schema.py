@@ -246,6 +246,9 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "phone": Field("phone"),
         "url": Field("url"),
         "hours": TEXT,
+        "fellowships": Field("list", item="choice", choices=tuple(FELLOWSHIPS),
+                             doc="directory: the fellowships whose meetings it lists"),
+        "online": Field("bool", doc="directory: true when it lists online or phone meetings"),
         **PROVENANCE,
     },
     "group": {
@@ -366,7 +369,7 @@ def _property(field: Field) -> dict[str, object]:
         node: dict[str, object] = {"$ref": f"#/$defs/{field.section}"}
     elif field.kind == "list":
         item = ({"$ref": f"#/$defs/{field.section}"} if field.section
-                else _property(Field(field.item)))
+                else _property(Field(field.item, choices=field.choices)))
         node = {"type": "array", "items": item}
     elif field.kind == "choice":
         node = {"enum": list(field.choices)}

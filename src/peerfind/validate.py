@@ -245,16 +245,18 @@ class Checker:
         return self.text(node, where)
 
     def convert_choice(self, node: Node, field: Field, where: list[str]) -> str | None:
-        value = self.text(node, where, f"a {where[-1]} name")
+        # an item of a list such as "fellowships[0]" is named like one "fellowship"
+        name = where[-1].split("[")[0][:-1] if "[" in where[-1] else where[-1]
+        value = self.text(node, where, f"a {name} name")
         if value is None or value in field.choices:
             return value
-        meant = schema.CHOICE_ALIASES.get(where[-1], {}).get(value.casefold())
+        meant = schema.CHOICE_ALIASES.get(name, {}).get(value.casefold())
         if meant is None and value.casefold() in field.choices:
             meant = value.casefold()
         if meant is not None:
-            self.error(node, where, f"'{value}' is not a valid {where[-1]}; write '{meant}'")
+            self.error(node, where, f"'{value}' is not a valid {name}; write '{meant}'")
             return None
-        self.error(node, where, f"'{value}' is not a valid {where[-1]}; expected one "
+        self.error(node, where, f"'{value}' is not a valid {name}; expected one "
                    f"of {', '.join(field.choices)}{did_you_mean(value, field.choices)}")
         return None
 
