@@ -261,7 +261,7 @@ _FILTERS: list[tuple[str, Any, Any]] = [
         "--verified-only", help="Only meetings a person has confirmed, or a live source "
         "listed in the last 30 days (no old leads).")),
     ("include_closed", bool, typer.Option(
-        "--include-closed", help="Include groups marked closed.")),
+        "--include-closed", help="Include groups that no longer meet (status: closed).")),
     ("at", str | None, typer.Option(
         "--at", metavar="WHEN", help="Pretend it is this time: 2026-11-27T18:30, or 18:30 "
         "for today (in the catalogue's time zone).")),
