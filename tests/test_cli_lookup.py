@@ -331,3 +331,10 @@ def test_directions_in_json(run):
         "google_maps": "https://www.google.com/maps/search/?api=1&query=2+Example+Avenue%2C+"
                        "Otherton"}
     assert json.loads(run("show", "smart-online", "--json").stdout)["directions"] is None
+
+
+def test_a_closed_group_no_longer_meets_and_is_never_called_closed(run):
+    out = run("list", "--at", AT, "--include-closed", "--day", "thursday").stdout
+    assert [line.split()[-2:] for line in out.splitlines()[5:7]] == [
+        ["no", "longer"], ["meets,", "lead"]]
+    assert "│ Status      no longer meets" in run("show", "old-thursday").stdout

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
+from peerfind import settings
 from peerfind.schema import FELLOWSHIPS
 
 from tests.conftest import ROOT
@@ -205,3 +207,25 @@ def test_second_catalogue_option_is_an_overlay(run, home, tmp_path):
     out = run("show", "clinic-tuesday", "-c", "tests/fixtures/catalogue.yaml",
               "-c", str(overlay)).stdout
     assert "Clinic Tuesday Circle" in out
+
+
+@pytest.mark.parametrize("environment", [
+    {"HOME": "/home/pat"},
+    {"HOME": "/home/pat", "XDG_CONFIG_HOME": "/etc/xdg-pat", "XDG_DATA_HOME": "/data",
+     "XDG_CACHE_HOME": "/var/cache/pat"},
+    {"HOME": "/home/pat", "XDG_CONFIG_HOME": "relative", "XDG_DATA_HOME": "",
+     "XDG_CACHE_HOME": "~/cache"},
+    {"HOME": "/home/pat/"},
+])
+@pytest.mark.skipif(sys.platform != "linux", reason="the fast path is for Linux only")
+def test_folders_agree_with_platformdirs(environment, monkeypatch):
+    import platformdirs
+
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert settings.folders() == settings.Folders(
+        Path(platformdirs.user_config_dir("peerfind")),
+        Path(platformdirs.user_data_dir("peerfind")),
+        Path(platformdirs.user_cache_dir("peerfind")))

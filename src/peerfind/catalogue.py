@@ -15,6 +15,7 @@ from peerfind.models import Catalogue, catalogue_from
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
 ENV_VAR = "PEERFIND_CATALOGUE"
+SNAPSHOT_FOLDER = "sources"  # beside the catalogue: one snapshot per live source
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -182,6 +183,18 @@ def _source_problems(source: Source, root: Any, data: dict[str, Any]) -> list[Pr
     return problems
 
 
+def snapshots_stamp(catalogue: Path) -> bytes:
+    """What a catalogue's cache must also match: the name, size and time of every
+    snapshot of its sources (see peerfind.sources)."""
+    folder = catalogue.parent / SNAPSHOT_FOLDER
+    try:
+        found = sorted(folder.glob("*.json"))
+        return b"".join(f"{p.name}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n".encode()
+                        for p in found)
+    except OSError:
+        return b""
+
+
 def load_data(source: Source, today: dt.date, cache: Path | None = None,
               towns: Iterable[str] | None = None) -> dict[str, Any]:
     """A file's plain data, or a CatalogueError holding its errors.
@@ -191,11 +204,10 @@ def load_data(source: Source, today: dt.date, cache: Path | None = None,
     ``towns`` may narrow its groups to those towns' (see ``cache.read``).
     """
     from peerfind import cache as store
-    from peerfind import sources as live
 
     raw = read_bytes(source)
     # The cache of a catalogue holds its sources' groups too: it must match their snapshots.
-    key = b"overlay\0" + raw if source.overlay else raw + b"\0" + live.stamp(source.path)
+    key = b"overlay\0" + raw if source.overlay else raw + b"\0" + snapshots_stamp(source.path)
     if cache is not None:
         data = store.read(cache, source.path, key, towns)
         if data is not None:
@@ -206,6 +218,8 @@ def load_data(source: Source, today: dt.date, cache: Path | None = None,
         if errors or data is None:
             raise CatalogueError(source.shown, errors)
         if not source.overlay:
+            from peerfind import sources as live  # readers and fetching: only on a cache miss
+
             data = live.layer(data, source.path)
     if cache is not None:
         store.write(cache, source.path, key, data)

@@ -6,38 +6,35 @@ they came from, so a number means the row the person just saw.
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from peerfind.problems import PeerfindError
 
-FILE = "last-listing.json"
+FILE = "last-listing.txt"  # the catalogue's path, then one id a line (no json: start-up)
 
 
 def remember(cache: Path, catalogue: str, ids: Sequence[str]) -> None:
     """Keep the rows' ids; a cache folder that cannot be written only loses the numbers."""
-    from peerfind.files import write_atomic
-
+    temporary = cache / f".{FILE}.{os.getpid()}"
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache / FILE, json.dumps({"catalogue": catalogue, "ids": list(ids)})
-                     .encode("utf-8"))
-    except (OSError, PeerfindError):
-        pass
+        temporary.write_text("\n".join([catalogue.replace("\n", " "), *ids]) + "\n",
+                             encoding="utf-8")
+        os.replace(temporary, cache / FILE)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def recall(cache: Path, catalogue: str, number: int) -> str:
     """The id of row ``number`` of the last listing, or an error saying what to do."""
     try:
-        kept = json.loads((cache / FILE).read_text(encoding="utf-8"))
-        ids, source = kept["ids"], kept["catalogue"]
-        if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
-            raise ValueError
-    except (OSError, ValueError, KeyError, TypeError):
+        source, *ids = (cache / FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
         raise PeerfindError(f"no listing to take row {number} from; run 'peerfind tonight' "
                             "or 'peerfind list' first, or give an id or a name") from None
-    if source != catalogue:
+    if source != catalogue.replace("\n", " "):
         raise PeerfindError(f"the last listing was of another catalogue ({source}); list this "
                             "one again, or give an id or a name")
     if not 1 <= number <= len(ids):

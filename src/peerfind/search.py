@@ -200,7 +200,6 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
     if raw.or_online and raw.within is None:
         raise UsageError("--or-online: goes with --near PLACE --within MILES, to keep online "
                          "meetings beside the ones near enough")
-    from peerfind.places import near
 
     return Filters(
         days=parse_days(raw.day, today),
@@ -214,13 +213,19 @@ def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filt
         accessible=raw.accessible,
         language=language,
         search=fold(raw.search) if raw.search else None,
-        near=near(raw.near, catalogue) if raw.near else None,
+        near=_place(raw.near, catalogue) if raw.near else None,
         within=raw.within,
         or_online=raw.or_online,
         verified_only=raw.verified_only,
         include_closed=raw.include_closed,
         today=today,
     )
+
+
+def _place(value: str, catalogue: Catalogue) -> tuple[float, float]:
+    from peerfind.places import near  # ZIP codes and all: only when --near is given
+
+    return near(value, catalogue)
 
 
 def _type_slug(value: str, option: str) -> str:

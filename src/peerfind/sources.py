@@ -19,10 +19,11 @@ from typing import Any, NamedTuple
 
 from peerfind import bmlt, fetch, listing, meetingguide
 from peerfind.listing import Context, Reading
+from peerfind.catalogue import SNAPSHOT_FOLDER
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
 SNAPSHOT_VERSION = 1
-FOLDER = "sources"
+FOLDER = SNAPSHOT_FOLDER
 KINDS = ("bmlt", "meeting-guide")
 DEFAULT_FELLOWSHIP = {"bmlt": "NA", "meeting-guide": "AA"}
 
@@ -154,17 +155,6 @@ def converted(source: dict[str, Any], timezone: str, catalogue: Path
         return None
     _converted[key] = found = (snapshot, read_answer(source, timezone, snapshot))
     return found
-
-
-def stamp(catalogue: Path) -> bytes:
-    """What the cache must also match: the name, size and time of every snapshot."""
-    folder = catalogue.parent / FOLDER
-    try:
-        found = sorted(folder.glob("*.json"))
-        return b"".join(f"{p.name}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n".encode()
-                        for p in found)
-    except OSError:
-        return b""
 
 
 def layer(data: dict[str, Any], catalogue: Path) -> dict[str, Any]:
