@@ -10,6 +10,7 @@ import pytest
 
 from peerfind.catalogue import Source, load
 from peerfind.models import Group, Meeting
+from peerfind.places import directions
 from peerfind.problems import PeerfindError, UsageError
 from peerfind.search import (
     RawFilters,
@@ -122,6 +123,29 @@ def test_near_uses_own_coordinates_else_town_centre():
 ])
 def test_places_people_type(place, expected):
     assert filters(near=place).near == pytest.approx(expected, abs=1e-3)
+
+
+def test_a_state_that_is_not_the_catalogues_is_not_its_town():
+    state = replace(CATALOGUE, state="NY")
+    assert parse_filters(RawFilters(near="Testville, NY"), state, FRIDAY_EVENING.date()).near \
+        == (41.70, -73.92)
+    with pytest.raises(UsageError, match="'Testville, CA' is not a town, ZIP code"):
+        parse_filters(RawFilters(near="Testville, CA"), state, FRIDAY_EVENING.date())
+
+
+def test_directions_by_address_with_the_state_or_by_coordinates():
+    group = CATALOGUE.groups[0]
+    assert directions(group, "NY") == {
+        "openstreetmap": "https://www.openstreetmap.org/search?query=1+Example+Street%2C+"
+                         "Testville%2C+NY",
+        "google_maps": "https://www.google.com/maps/search/?api=1&query=1+Example+Street%2C+"
+                       "Testville%2C+NY"}
+    bare = replace(group, address="", latitude=41.7, longitude=-73.92)
+    assert directions(bare) == {
+        "openstreetmap": "https://www.openstreetmap.org/?mlat=41.7&mlon=-73.92#map=18/41.7/-73.92",
+        "google_maps": "https://www.google.com/maps/search/?api=1&query=41.7,-73.92"}
+    assert directions(replace(group, address="")) is None
+    assert directions(replace(group, attendance="online")) is None
 
 
 def test_or_online_keeps_online_meetings_in_a_near_search():
@@ -298,6 +322,9 @@ def test_find_entry():
     assert find_entry(CATALOGUE, "women's").id == "farborough-women"  # part of a name
     accented = replace(CATALOGUE, groups=(replace(CATALOGUE.groups[0], name="Grupo Café"),))
     assert find_entry(accented, "grupo cafe").id == "testville-monday-aa"
+    hope = replace(CATALOGUE, groups=(replace(CATALOGUE.groups[0], id="a", name="Hope Again"),
+                                      replace(CATALOGUE.groups[0], id="b", name="Hope")))
+    assert find_entry(hope, "hope").id == "b"  # a whole name before part of another
     with pytest.raises(UsageError) as caught:
         find_entry(CATALOGUE, "night")
     assert str(caught.value) == (
