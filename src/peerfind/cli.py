@@ -734,12 +734,12 @@ def handout(
     kind = output_format.value
     if kind in ("text", "markdown"):
         return _write_or_print(page.to_text(content) if kind == "text"
-                               else page.to_markdown(content), output)
+                               else page.to_markdown(content), output, catalogue)
     html = page.to_html(content)
     if kind == "pdf" and sys.stderr.isatty():
         _stderr("peerfind: printing the PDF with headless Chromium ...")
     _write_or_print(html if kind == "html" else page.to_pdf(html),
-                    output or f"peerfind-handout-{now.date().isoformat()}.{kind}")
+                    output or f"peerfind-handout-{now.date().isoformat()}.{kind}", catalogue)
 
 
 class ExportFormat(str, enum.Enum):
@@ -789,11 +789,26 @@ def export(
         text = out.as_csv(week(cat, filters, now), now.date())
     else:
         text = out.as_json(week(cat, filters, now), now.date())
-    _write_or_print(text, output)
+    _write_or_print(text, output, catalogue)
 
 
-def _write_or_print(content: str | bytes, output: str | None) -> None:
-    """To the screen, or atomically to a file whose name is then printed."""
+def _in_use(paths: list[str] | None) -> list[Any]:
+    """The catalogue files a command reads: never to be written over."""
+    from peerfind import settings as config
+    from peerfind.catalogue import sources
+
+    folders = config.folders()
+    try:
+        configured = config.load(folders).catalogue
+    except config.SettingsError:
+        configured = None
+    return [source.path for source in sources(paths, configured, folders.overlay)]
+
+
+def _write_or_print(content: str | bytes, output: str | None,
+                    catalogue: list[str] | None = None) -> None:
+    """To the screen, or whole to a file whose name is then printed; never over the
+    catalogue or overlay in use."""
     if output is None or output == "-":
         if isinstance(content, str):
             sys.stdout.write(content)
@@ -803,9 +818,11 @@ def _write_or_print(content: str | bytes, output: str | None) -> None:
         return
     from pathlib import Path
 
-    from peerfind.files import write_atomic
+    from peerfind.files import refuse_inputs, write_atomic
 
-    write_atomic(Path(output), content.encode("utf-8") if isinstance(content, str) else content)
+    path = Path(output).expanduser()
+    refuse_inputs(path, _in_use(catalogue))
+    write_atomic(path, content.encode("utf-8") if isinstance(content, str) else content)
     typer.echo(output)
 
 
@@ -1094,10 +1111,21 @@ def _only(name: str) -> typer.Typer:
     return app
 
 
+WRITERS = ("handout", "export", "import", "sync", "schema", "config")
+
+
+def _terminated(number: int, frame: Any) -> None:
+    raise SystemExit(128 + number)
+
+
 def main() -> None:
     argv = sys.argv[1:]
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
     chosen = _only(argv[0]) if argv and not completing else app
+    if argv and argv[0] in WRITERS:  # SIGTERM unwinds like Ctrl-C: temporary files go
+        import signal
+
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         chosen(prog_name="peerfind")
     except Exception as error:  # noqa: BLE001 - the last guard against a traceback

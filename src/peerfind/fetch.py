@@ -54,6 +54,9 @@ def read(location: str, *, deadline: float = DEADLINE, limit: int = MAX_BYTES) -
     shown = printable(location)
     if path.is_dir():
         raise FetchError(f"{shown}: is a folder; give a JSON file or an http(s) URL")
+    if path.exists() and not path.is_file():
+        raise FetchError(f"{shown}: is not a regular file (a device, pipe or socket); give a "
+                         "JSON file or an http(s) URL")
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
