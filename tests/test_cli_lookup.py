@@ -338,3 +338,21 @@ def test_a_closed_group_no_longer_meets_and_is_never_called_closed(run):
     assert [line.split()[-2:] for line in out.splitlines()[5:7]] == [
         ["no", "longer"], ["meets,", "lead"]]
     assert "│ Status      no longer meets" in run("show", "old-thursday").stdout
+
+
+def test_export_one_groups_next_meetings_as_single_events_with_an_alarm(run):
+    from icalendar import Calendar
+
+    text = run("export", "-f", "ics", "--id", "night-owls", "--next", "--alarm", "30", "--at",
+               "2026-11-29T00:30").stdout
+    events = Calendar.from_ical(text).walk("VEVENT")
+    assert [(str(e["UID"]), e.decoded("DTSTART").isoformat(), "RRULE" in e) for e in events] == [
+        ("night-owls-1@peerfind", "2026-11-28T23:30:00-05:00", False),  # in progress
+        ("night-owls-2@peerfind", "2026-11-29T01:30:00-05:00", False),
+        ("night-owls-3@peerfind", "2026-11-29T02:30:00-05:00", False)]
+    assert [str(a["TRIGGER"].to_ical(), "ascii") for e in events
+            for a in e.walk("VALARM")] == ["-PT30M"] * 3
+    assert run("export", "-f", "csv", "--next").stderr == (
+        "peerfind: error: --next and --alarm: only for --format ics\n")
+    weekly = Calendar.from_ical(run("export", "-f", "ics", "--id", "night-owls").stdout)
+    assert all("RRULE" in e for e in weekly.walk("VEVENT"))

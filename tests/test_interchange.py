@@ -10,7 +10,6 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from peerfind import export, importing
@@ -83,22 +82,71 @@ def test_meeting_guide_record_fields():
     }
 
 
-def test_ics_expands_to_exactly_the_listed_occurrences():
-    text = export.as_ics(CATALOGUE, week(CATALOGUE, EVERYTHING, NOW), NOW)
-    calendar = Calendar.from_ical(text)
+def _expected(weeks_from: dt.datetime, weeks: int) -> set[tuple]:
+    """What list --json says, week by week: (uid, start, end) of every occurrence."""
+    found = set()
+    for n in range(weeks):
+        now = weeks_from + dt.timedelta(weeks=n)
+        for o in week(CATALOGUE, EVERYTHING, now):
+            end = o.end or o.start + dt.timedelta(hours=1)
+            found.add((f"{o.group.id}-{export.meeting_key(o.group, o.meeting)}@peerfind",
+                       o.start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)))
+    return found
+
+
+@pytest.mark.parametrize("made", [
+    dt.datetime(2026, 3, 8, 1, 0, tzinfo=NY),  # made on the spring-forward Sunday
+    dt.datetime(2026, 11, 1, 1, 30, tzinfo=NY),  # made in the repeated hour of fall back
+    NOW,
+])
+def test_ics_expands_to_what_list_says_across_both_daylight_saving_changes(made):
+    import recurring_ical_events
+
+    calendar = Calendar.from_ical(export.as_ics(CATALOGUE, week(CATALOGUE, EVERYTHING, made),
+                                                made))
     assert [c["TZID"] for c in calendar.walk("VTIMEZONE")] == ["America/New_York"]
-    later = NOW + dt.timedelta(weeks=20)  # across the spring daylight-saving change
-    start, end = later.replace(hour=0, minute=0), later.replace(hour=0, minute=0) + dt.timedelta(days=7)
-    expanded = set()
-    for event in calendar.walk("VEVENT"):
-        first = event.decoded("DTSTART")
-        rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=first.replace(tzinfo=None))
-        for moment in rule.between(start.replace(tzinfo=None), end.replace(tzinfo=None), inc=True):
-            expanded.add((str(event["UID"]), moment.replace(tzinfo=NY)))
-    listed = {(f"{export.slug(o)}@peerfind", o.start.replace(tzinfo=None).replace(tzinfo=NY))
-              for o in week(CATALOGUE, EVERYTHING, start)}
+    start = dt.datetime(2026, 1, 5, tzinfo=NY)  # a Monday; 60 weeks run to March 2027
+    end = start + dt.timedelta(weeks=60)
+    # Each occurrence ends its DURATION after its start in real time: RFC 5545 (3.3.6)
+    # makes a duration of hours and minutes exact. (recurring-ical-events adds it on the
+    # wall clock, which across a change gives a 2-hour hour, or an end before the start.)
+    length = {str(e["UID"]): e.decoded("DURATION") for e in calendar.walk("VEVENT")}
+    expanded = {(str(e["UID"]), e["DTSTART"].dt.astimezone(dt.timezone.utc),
+                 e["DTSTART"].dt.astimezone(dt.timezone.utc) + length[str(e["UID"])])
+                for e in recurring_ical_events.of(calendar).between(start, end)}
+    first = min(o.date for o in week(CATALOGUE, EVERYTHING, made))
+    listed = {row for row in _expected(start, 61) if row[1] < end.astimezone(dt.timezone.utc)
+              and row[1].astimezone(NY).date() >= first}
+    expanded = {row for row in expanded if row[1].astimezone(NY).date() >= first}
     assert expanded == listed
-    assert len(listed) == 12
+    sundays = sorted(row[1].astimezone(NY) for row in listed
+                     if row[0] == "night-owls-3@peerfind" and row[1].astimezone(NY).month == 3)
+    assert dt.datetime(2026, 3, 8, 3, 30, tzinfo=NY) in sundays or made.month != 3
+
+
+def test_ics_uids_do_not_change_with_day_or_time():
+    moved = replace(CATALOGUE, groups=tuple(
+        replace(g, meetings=tuple(replace(m, time="20:15") for m in g.meetings))
+        for g in CATALOGUE.groups))
+    uids = {line for line in export.as_ics(CATALOGUE, week(CATALOGUE, EVERYTHING, NOW),
+                                           NOW).splitlines() if line.startswith("UID:")}
+    assert uids == {line for line in export.as_ics(moved, week(moved, EVERYTHING, NOW),
+                                                   NOW).splitlines() if line.startswith("UID:")}
+    assert "UID:night-owls-3@peerfind" in uids
+    kept = replace(CATALOGUE.groups[4], meetings=(replace(CATALOGUE.groups[4].meetings[0],
+                                                          slug="late-saturday"),))
+    assert export.meeting_key(kept, kept.meetings[0]) == "late-saturday"
+
+
+def test_ics_sequence_and_last_modified_follow_the_entrys_latest_change():
+    event = Calendar.from_ical(export.as_ics(CATALOGUE, week(CATALOGUE, EVERYTHING, NOW),
+                                             NOW)).walk("VEVENT")[0]
+    assert event.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    assert int(event["SEQUENCE"]) == (dt.date(2026, 11, 1) - dt.date(2000, 1, 1)).days
+    later = replace(CATALOGUE, updated=dt.date(2026, 12, 5))
+    again = Calendar.from_ical(export.as_ics(later, week(later, EVERYTHING, NOW),
+                                             NOW)).walk("VEVENT")[0]
+    assert int(again["SEQUENCE"]) > int(event["SEQUENCE"])
 
 
 def test_ics_uids_are_stable_and_text_is_escaped():
@@ -108,9 +156,10 @@ def test_ics_uids_are_stable_and_text_is_escaped():
                            NOW + dt.timedelta(days=3))
     uid = [line for line in first.splitlines() if line.startswith("UID:")]
     assert uid == [line for line in second.splitlines() if line.startswith("UID:")]
-    assert uid == ["UID:hostile-names-thu-1900@peerfind"]
+    assert uid == ["UID:hostile-names-1@peerfind"]
     event = Calendar.from_ical(first).walk("VEVENT")[0]
-    assert str(event["SUMMARY"]) == "Circle [bold]red[/bold] <b>x</b> \\e[31m (CA)"
+    assert str(event["SUMMARY"]) == ("Circle [bold]red[/bold] <b>x</b> \\e[31m (CA) [not "
+                                     "confirmed: check first]")
     assert str(event["LOCATION"]) == "<script>alert(1)</script>, 5 Example Street, Otherton"
     assert "Meeting times change: call or check before you go." in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "TENTATIVE"

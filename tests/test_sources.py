@@ -240,7 +240,7 @@ def test_bmlt_reader_newer_fields():
     online, closed = reading.groups
     assert online["online"] == {"url": "https://example.org/j/9", "phone": "+16465550100",
                                 "meeting_id": "999"}
-    assert online["meetings"] == [{"day": "monday", "time": "20:00", "minutes": 60}]
+    assert online["meetings"] == [{"day": "monday", "time": "20:00", "slug": "9", "minutes": 60}]
     assert online["types"] == ["open"]
     assert online["other_types"] == ["XX"]
     assert closed["status"] == "temporarily-closed"

@@ -273,7 +273,7 @@ def _row(index: int, record: dict[str, Any], formats: dict[str, tuple[str, str]]
         group["online"] = {k: v for k, v in online.items() if v}
     if other:
         group["other_types"] = other
-    meeting: dict[str, Any] = {"day": day, "time": start}
+    meeting: dict[str, Any] = {"day": day, "time": start, "slug": number[:64]}
     minutes = _minutes(line(record.get("duration_time")))
     if minutes is not None:
         meeting["minutes"] = minutes

@@ -576,15 +576,9 @@ def show(
     """
     from peerfind import records
     from peerfind.models import Group
-    from peerfind.search import find_entry
 
     cat, settings = _load(catalogue)
-    if ident.strip().isascii() and ident.strip().isdigit():
-        from peerfind import settings as config
-        from peerfind.handles import recall
-
-        ident = recall(config.folders().cache, os.path.abspath(cat.path), int(ident))
-    entry = find_entry(cat, ident)
+    entry = _find(cat, ident)
     is_group = isinstance(entry, Group)
     if json_out:
         return _print_json(records.group(entry, _today(), cat.state) if is_group
@@ -761,6 +755,15 @@ def export(
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="PATH", show_default=False,
         help="Write here instead of to the screen.")] = None,
+    ident: Annotated[str | None, typer.Option(
+        "--id", metavar="ID", help="Only this group (an id, or a row number of the last "
+        "listing).")] = None,
+    next_only: Annotated[bool, typer.Option(
+        "--next", help="ics: only the next time each meeting meets, as a single event (to "
+        "add tonight's meeting to a phone).")] = False,
+    alarm: Annotated[int | None, typer.Option(
+        "--alarm", metavar="MINUTES", min=0, max=10080,
+        help="ics: a reminder this many minutes before.")] = None,
     catalogue: CatalogueOption = None,
 ) -> None:
     """Meetings as a calendar, spreadsheet or feed.
@@ -772,6 +775,8 @@ def export(
 
       peerfind export --format ics -o meetings.ics --town beacon
 
+      peerfind export --format ics --id 2 --next --alarm 30 -o tonight.ics
+
       peerfind export --format meeting-guide -o feed.json
 
       peerfind export --format csv --fellowship NA > na.csv
@@ -781,15 +786,51 @@ def export(
 
     cat, filters, now, _ = _lookup(raw, at, catalogue)
     kind = output_format.value
+    if (next_only or alarm is not None) and kind != "ics":
+        raise UsageError("--next and --alarm: only for --format ics")
+    if ident is not None:
+        cat = _only_group(cat, ident)
     if kind == "meeting-guide":
         text = out.meeting_guide(cat, weekly(cat, filters))
     elif kind == "ics":
-        text = out.as_ics(cat, week(cat, filters, now), now)
+        found = week(cat, filters, now)
+        if next_only:
+            from peerfind.search import upcoming
+
+            first: dict[Any, Any] = {}
+            for o in upcoming(cat, filters, now, len(found) or 1, in_progress=True):
+                first.setdefault((o.group.id, o.meeting), o)
+            found = list(first.values())
+        text = out.as_ics(cat, found, now, single=next_only, alarm=alarm)
     elif kind == "csv":
         text = out.as_csv(week(cat, filters, now), now.date())
     else:
         text = out.as_json(week(cat, filters, now), now.date())
     _write_or_print(text, output, catalogue)
+
+
+def _find(cat: Catalogue, ident: str) -> Any:
+    """A group or resource: a row number of the last listing, an id or a name."""
+    from peerfind.search import find_entry
+
+    if ident.strip().isascii() and ident.strip().isdigit():
+        from peerfind import settings as config
+        from peerfind.handles import recall
+
+        ident = recall(config.folders().cache, os.path.abspath(cat.path), int(ident))
+    return find_entry(cat, ident)
+
+
+def _only_group(cat: Catalogue, ident: str) -> Catalogue:
+    """The catalogue with one group: by id, name, or row number of the last listing."""
+    import dataclasses
+
+    from peerfind.models import Group
+
+    entry = _find(cat, ident)
+    if not isinstance(entry, Group):
+        raise UsageError(f"--id: '{ident}' is a resource, not a group of meetings")
+    return dataclasses.replace(cat, groups=(entry,))
 
 
 def _in_use(paths: list[str] | None) -> list[Any]:

@@ -14,9 +14,9 @@ import io
 import json
 from typing import Any
 
-from peerfind import records, schema
+from peerfind import records, schema, trust
 from peerfind.i18n import strings
-from peerfind.models import Catalogue, Group
+from peerfind.models import Catalogue, Group, Meeting
 from peerfind.search import UTC, Occurrence
 
 # Meeting Guide numbers days from Sunday (0) to Saturday (6).
@@ -116,10 +116,48 @@ def as_csv(occurrences: list[Occurrence], today: dt.date) -> str:
     return buffer.getvalue()
 
 
-def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime) -> str:
-    """One weekly VEVENT per meeting, from its next date, in the catalogue's zone."""
-    from icalendar import Calendar, Event
+SEQUENCE_EPOCH = dt.date(2000, 1, 1)
 
+
+def meeting_key(group: Group, meeting: Meeting) -> str:
+    """The meeting's stable key within its group: its slug, else its place (1, 2, ...)."""
+    return meeting.slug or str(group.meetings.index(meeting) + 1)
+
+
+def last_modified(group: Group, catalogue: Catalogue) -> dt.date:
+    """The latest day the group's entry is known to have changed or been checked."""
+    days = [catalogue.updated, group.checked, group.listed]
+    return max(day for day in days if day is not None)
+
+
+def _summary(o: Occurrence, today: dt.date) -> str:
+    g = o.group
+    if g.status == "temporarily-closed":
+        flag = " [temporarily closed]"
+    elif g.status == "closed":
+        flag = " [no longer meets]"
+    elif trust.of(g, today).kind != "confirmed":
+        flag = " [not confirmed: check first]"
+    else:
+        flag = ""
+    return f"{g.name} ({g.fellowship}){flag}"
+
+
+def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime, *,
+           single: bool = False, alarm: int | None = None) -> str:
+    """One VEVENT per meeting, in the catalogue's zone: weekly from its next date, or with
+    ``single`` just that date; ``alarm`` minutes before, if given.
+
+    DTSTART is the meeting's wall-clock time and DURATION its length, so that RFC 5545
+    itself places every week's meeting across daylight-saving changes. The UID is the
+    group's id and the meeting's stable key: a change of day or time updates the event
+    (a higher SEQUENCE) instead of leaving the old one behind.
+    """
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Alarm, Calendar, Event
+
+    zone = ZoneInfo(catalogue.timezone)
     confirm = strings()["confirm"]
     calendar = Calendar()
     calendar.add("prodid", "-//peerfind//peerfind meeting export//EN")
@@ -128,18 +166,20 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
     calendar.add("x-wr-timezone", catalogue.timezone)
     stamp = now.astimezone(UTC).replace(microsecond=0)
     labels = schema.type_labels()
+    today = now.astimezone(zone).date()
     for o in occurrences:
-        g = o.group
+        g, m = o.group, o.meeting
+        changed = last_modified(g, catalogue)
         event = Event()
-        event.add("uid", f"{slug(o)}@{UID_DOMAIN}")
+        event.add("uid", f"{g.id}-{meeting_key(g, m)}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
-        event.add("summary", f"{g.name} ({g.fellowship})")
-        event.add("dtstart", o.start)
-        if o.end is not None:
-            event.add("dtend", o.end)
-        else:
-            event.add("duration", dt.timedelta(hours=1))
-        event.add("rrule", {"freq": "weekly", "byday": ICS_DAY[o.meeting.day]})
+        event.add("last-modified", dt.datetime.combine(changed, dt.time(), UTC))
+        event.add("sequence", (changed - SEQUENCE_EPOCH).days)
+        event.add("summary", _summary(o, today))
+        event.add("dtstart", dt.datetime.combine(o.date, m.start, zone))
+        event.add("duration", dt.timedelta(minutes=m.minutes or 60))
+        if not single:
+            event.add("rrule", {"freq": "weekly", "byday": ICS_DAY[m.day]})
         where = [g.venue, g.address or g.town] if g.attendance != "online" else ["Online"]
         event.add("location", ", ".join(part for part in where if part))
         lines = [f"{schema.FELLOWSHIPS[g.fellowship][0]}."]
@@ -148,9 +188,9 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
         if g.online is not None and g.attendance != "in_person":
             lines.append("Join online: " + " ".join(
                 part for part in (g.online.url, g.online.phone, _conference_notes(g)) if part))
-        if o.end is None:
-            lines.append("The length of this meeting is not known.")
-        lines += [_notes(o), confirm]
+        if m.minutes is None:
+            lines.append("The length of this meeting is not known; an hour is shown.")
+        lines += [m.notes, g.notes, trust.sentence(trust.of(g, today)) + ".", confirm]
         if g.source:
             lines.append(f"Source: {g.source}.")
         event.add("description", "\n".join(line for line in lines if line))
@@ -160,6 +200,12 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
             event.add("url", url)
         event.add("status", "CONFIRMED" if g.status == "active" else "TENTATIVE")
         event.add("categories", [g.fellowship])
+        if alarm is not None:
+            reminder = Alarm()
+            reminder.add("action", "DISPLAY")
+            reminder.add("description", _summary(o, today))
+            reminder.add("trigger", dt.timedelta(minutes=-alarm))
+            event.add_component(reminder)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 
 from peerfind import listing, schema
 from peerfind.listing import Context, Reading, line, text
-from peerfind.validate import EMAIL, is_first_name, is_phone
+from peerfind.validate import EMAIL, MEETING_SLUG, is_first_name, is_phone
 
 MG_DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 DAY_NAMES = {name: name for name in schema.DAYS} | {name[:3]: name for name in schema.DAYS}
@@ -262,8 +262,12 @@ def _row(index: int, record: Any, context: Context, warnings: list[str],
     if contact:
         group["contact"] = contact
     meetings = []
+    own_slug = line(record.get("slug"))
     for day, time in slots:
         meeting: dict[str, Any] = {"day": day, "time": time}
+        kept = own_slug if len(slots) == 1 else f"{own_slug}-{day[:3]}"
+        if own_slug and MEETING_SLUG.fullmatch(kept):
+            meeting["slug"] = kept
         if minutes is not None:
             meeting["minutes"] = minutes
         if types:

@@ -53,6 +53,7 @@ class Meeting(_Model):
     minutes: int | None = None
     types: tuple[str, ...] = ()
     notes: str = ""
+    slug: str = ""  # a stable key, from the source or a volunteer; may be empty
 
     @property
     def weekday(self) -> int:
@@ -210,6 +211,7 @@ def meeting_from(data: dict[str, Any]) -> Meeting:
         _minutes(time, data["end"]) if "end" in data else data.get("minutes"),
         tuple(data["types"]) if "types" in data else (),
         data.get("notes", ""),
+        data.get("slug", ""),
     )
 
 

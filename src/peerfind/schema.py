@@ -279,6 +279,9 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "minutes": Field("int", doc="length in minutes (1 to 1440)"),
         "types": Field("list", item="type"),
         "notes": TEXT,
+        "slug": Field("text", doc="a stable key for this meeting (letters, digits, - _ .; at "
+                      "most 64): kept from its source, or written by a volunteer; calendars "
+                      "and feeds know the meeting by it, whatever its day or time"),
     },
     "online": {
         "url": Field("url"),

@@ -29,6 +29,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 LOOSE_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?", re.IGNORECASE)
 
 STALE_DAYS = 365
+MEETING_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 MAX_MINUTES = 1440
 MAX_MILES = 500
 NEAR = re.compile(r"\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*")
@@ -500,9 +501,17 @@ class Checker:
                 self.error(meetings, [*where, "meetings"], "no meetings; add at least one, "
                            'e.g. - {day: monday, time: "19:00"}')
             seen: dict[tuple[str, str], int] = {}
+            slugs: dict[str, int] = {}
             for i, item in enumerate(meetings.items):
                 if not isinstance(item, Mapping):
                     continue
+                slug = item.get("slug")
+                if isinstance(slug, Scalar) and isinstance(slug.value, str):
+                    if slug.value in slugs:
+                        self.error(slug, [*where, f"meetings[{i}]", "slug"], f"slug "
+                                   f"'{slug.value}' is also meetings[{slugs[slug.value]}]'s; "
+                                   "each meeting of a group needs its own")
+                    slugs.setdefault(slug.value, i)
                 day, time = item.get("day"), item.get("time")
                 if not (isinstance(day, Scalar) and isinstance(time, Scalar)):
                     continue
@@ -600,6 +609,10 @@ class Checker:
         if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
             self.error(given["minutes"], [*where, "minutes"], f"{minutes} minutes is out of "
                        f"range; expected 1 to {MAX_MINUTES}")
+        slug = out.get("slug")
+        if slug is not None and not MEETING_SLUG.fullmatch(slug):
+            self.error(given["slug"], [*where, "slug"], f"'{slug}' is not a meeting slug; use "
+                       "at most 64 letters, digits, '-', '_' or '.', e.g. tuesday-night")
 
 
 Converter = Callable[[Checker, Node, Field, list[str]], Any]
