@@ -172,12 +172,29 @@ def test_csv_neutralises_formulas():
                   meetings=(Meeting("monday", "19:00", notes="+1 555 0100; -x; @sum"),))
     catalogue = Catalogue(path="x", version=1, area="Fictional", timezone="America/New_York",
                           updated=TODAY, groups=(group,))
-    text = export.as_csv(week(catalogue, parse_filters(RawFilters(), catalogue, TODAY), NOW), TODAY)
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["id", "name", "fellowship", "day"]
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
-    assert rows[1][-1] == "'+1 555 0100; -x; @sum"
-    assert text.endswith("\r\n")
+    text = export.as_csv(week(catalogue, parse_filters(RawFilters(), catalogue, TODAY), NOW), TODAY,
+                         bom=False)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["meeting_notes"] == "'+1 555 0100; -x; @sum"
+    assert text.startswith("id,name,fellowship,day,") and text.endswith("\r\n")
+
+
+def test_csv_has_every_fact_a_spreadsheet_user_needs():
+    text = export.as_csv(week(CATALOGUE, EVERYTHING, NOW), TODAY)
+    assert text.startswith("\ufeffid,")  # Excel reads UTF-8 accents only after a BOM
+    rows = {(r["id"], r["time"]): r for r in csv.DictReader(io.StringIO(text[1:]))}
+    owls = rows[("night-owls", "23:30")]
+    assert (owls["end"], owls["ends_next_day"], owls["minutes"]) == ("01:30", "yes", "120")
+    assert rows[("night-owls", "01:30")]["ends_next_day"] == ""
+    smart = rows[("smart-online", "20:00")]
+    assert (smart["online_url"], smart["online_meeting_id"], smart["type_codes"],
+            smart["types"]) == ("https://example.org/smart", "555 555 5555", "A", "Secular")
+    women = rows[("farborough-women", "18:00")]
+    assert (women["latitude"], women["longitude"], women["trust"], women["as_of"]) == (
+        "41.98", "-73.87", "confirmed", "2026-10-01")
+    assert rows[("otherton-na", "18:30")]["trust"] == "lead"
+    assert rows[("otherton-na", "18:30")]["as_of"] == ""
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])

@@ -764,6 +764,9 @@ def export(
     alarm: Annotated[int | None, typer.Option(
         "--alarm", metavar="MINUTES", min=0, max=10080,
         help="ics: a reminder this many minutes before.")] = None,
+    no_bom: Annotated[bool, typer.Option(
+        "--no-bom", help="csv: no byte-order mark (for programs; Excel needs it for "
+        "accents).")] = False,
     catalogue: CatalogueOption = None,
 ) -> None:
     """Meetings as a calendar, spreadsheet or feed.
@@ -788,6 +791,8 @@ def export(
     kind = output_format.value
     if (next_only or alarm is not None) and kind != "ics":
         raise UsageError("--next and --alarm: only for --format ics")
+    if no_bom and kind != "csv":
+        raise UsageError("--no-bom: only for --format csv")
     if ident is not None:
         cat = _only_group(cat, ident)
     if kind == "meeting-guide":
@@ -803,7 +808,7 @@ def export(
             found = list(first.values())
         text = out.as_ics(cat, found, now, single=next_only, alarm=alarm)
     elif kind == "csv":
-        text = out.as_csv(week(cat, filters, now), now.date())
+        text = out.as_csv(week(cat, filters, now), now.date(), bom=not no_bom)
     else:
         text = out.as_json(week(cat, filters, now), now.date())
     _write_or_print(text, output, catalogue)

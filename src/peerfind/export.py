@@ -93,9 +93,14 @@ def as_json(occurrences: list[Occurrence], today: dt.date) -> str:
                       ensure_ascii=False) + "\n"
 
 
-CSV_COLUMNS = ("id", "name", "fellowship", "day", "date", "time", "end", "town", "venue",
-               "address", "attendance", "online_url", "online_phone", "types", "language",
-               "status", "checked", "trust", "as_of", "listed_by", "source", "notes")
+CSV_COLUMNS = ("id", "name", "fellowship", "day", "date", "time", "end", "ends_next_day",
+               "minutes", "town", "venue", "address", "latitude", "longitude", "attendance",
+               "online_url", "online_phone", "online_meeting_id", "online_passcode",
+               "online_notes", "type_codes", "types", "language", "status", "trust", "as_of",
+               "checked", "listed_by", "source", "meeting_notes", "group_notes")
+
+
+CSV_NUMBERS = {"minutes", "latitude", "longitude"}  # numbers peerfind wrote: never formulas
 
 
 def neutralise(cell: str) -> str:
@@ -103,17 +108,29 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def as_csv(occurrences: list[Occurrence], today: dt.date) -> str:
+def as_csv(occurrences: list[Occurrence], today: dt.date, bom: bool = True) -> str:
+    """A spreadsheet: one row per meeting, every fact in its own column; with ``bom``
+    a UTF-8 byte-order mark first, so that Excel reads the accents right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    labels = schema.type_labels()
     for o in occurrences:
         r = records.occurrence(o, today)
         online = r["online"] or {}
+        m = o.meeting
+        overnight = m.end is not None and m.minutes is not None and m.end <= m.time
         row = {**r, "online_url": online.get("url"), "online_phone": online.get("phone"),
-               "types": " ".join(r["type_codes"])}
-        writer.writerow([neutralise("" if row[c] is None else str(row[c])) for c in CSV_COLUMNS])
-    return buffer.getvalue()
+               "online_meeting_id": online.get("meeting_id"),
+               "online_passcode": online.get("passcode"), "online_notes": online.get("notes"),
+               "ends_next_day": "yes" if overnight else "",
+               "type_codes": " ".join(r["type_codes"]),
+               "types": ", ".join(labels[t][1] for t in o.types),
+               "latitude": o.group.latitude, "longitude": o.group.longitude,
+               "meeting_notes": m.notes, "group_notes": o.group.notes}
+        writer.writerow(["" if row[c] is None else str(row[c]) if c in CSV_NUMBERS
+                         else neutralise(str(row[c])) for c in CSV_COLUMNS])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
 SEQUENCE_EPOCH = dt.date(2000, 1, 1)
