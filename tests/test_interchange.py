@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -39,47 +40,108 @@ def meeting_keys(catalogue: Catalogue) -> set[tuple]:
     return keys
 
 
-def test_meeting_guide_round_trip():
-    feed_text = export.meeting_guide(CATALOGUE, weekly(CATALOGUE, EVERYTHING))
-    records = json.loads(feed_text)
-    assert len(records) == 12
-    assert len({r["slug"] for r in records}) == 12
-    assert {r["day"] for r in records} == set(range(7))  # 0 = Sunday .. 6 = Saturday
-    path = ROOT / "tests" / "round-trip.json"
-    try:
-        path.write_text(feed_text, encoding="utf-8")
-        imported = importing.one_off(str(path), "meeting-guide", TODAY, timezone=None,
-                                     fellowship="AA")
-    finally:
-        path.unlink()
+ALL_FELLOWSHIPS = frozenset(g.fellowship for g in CATALOGUE.groups)
+
+
+def _feed(catalogue: Catalogue, fellowships: frozenset[str] = ALL_FELLOWSHIPS) -> list[dict]:
+    text, _ = export.meeting_guide(catalogue, weekly(catalogue, EVERYTHING), TODAY, fellowships)
+    return json.loads(text)
+
+
+def test_meeting_guide_round_trip_is_identical_apart_from_updated(tmp_path):
+    first = _feed(CATALOGUE)
+    assert len(first) == 12  # every meeting but the closed group's
+    assert len({r["slug"] for r in first}) == 12
+    assert {r["day"] for r in first} == set(range(7))  # 0 = Sunday .. 6 = Saturday
+    path = tmp_path / "round-trip.json"
+    path.write_text(json.dumps(first), encoding="utf-8")
+    imported = importing.one_off(str(path), "meeting-guide", TODAY, timezone=None,
+                                 fellowship="AA")
     root, problems = compose(imported.text)
     data, found = check(root, TODAY)
     assert problems + [p for p in found if p.severity == "error"] == []
     from peerfind.models import catalogue_from
 
-    again = catalogue_from(data, "again.yaml")
-    open_groups = tuple(g for g in CATALOGUE.groups if g.status != "closed")
-    assert meeting_keys(again) == meeting_keys(replace(CATALOGUE, groups=open_groups))
-    assert {g.status for g in again.groups} == {"unverified"}
-    assert {g.source for g in again.groups} == {str(path)}
+    again = replace(catalogue_from(data, "again.yaml"), area=CATALOGUE.area)  # the feed has none
+    second = _feed(again, frozenset({"AA"}))
+    assert sorted(second, key=lambda r: r["slug"]) == sorted(
+        ({**r, "updated": second[0]["updated"]} for r in first), key=lambda r: r["slug"])
+    assert {g.status for g in again.groups} == {"unverified", "temporarily-closed"}
+
+
+def tsml_ui(record: dict) -> dict:
+    """A port of TSML UI's classification of one Meeting Guide record
+    (code4recovery/tsml-ui, src/helpers/load-meeting-data.ts): an address of fewer than
+    four comma-separated parts is approximate unless 'approximate' says otherwise; a
+    meeting is in person unless temporarily closed (TC) or approximate; online with a
+    conference URL (TSML UI also asks for a known provider: a setting of each site) or a
+    conference phone of at least 10 dialling characters; inactive if neither."""
+    formatted = record.get("formatted_address") or ", ".join(
+        p for p in (record.get("address"), record.get("city"),
+                    " ".join(p for p in (record.get("state"), record.get("postal_code")) if p),
+                    record.get("country")) if p)
+    if isinstance(record.get("approximate"), str):
+        approximate = record["approximate"].lower() == "yes"
+    else:
+        approximate = len(formatted.split(",")) < 4
+    phone = re.sub(r"[^\d,+#]", "", record.get("conference_phone", ""))
+    online = bool(record.get("conference_url")) or len(phone) >= 10
+    in_person = "TC" not in record.get("types", []) and not approximate
+    return {"in_person": in_person, "online": online, "active": online or in_person,
+            "has_address": bool(formatted), "slug_ok": 0 < len(record["slug"]) <= 64}
+
+
+def test_tsml_ui_reads_every_meeting_as_it_is():
+    for record in _feed(CATALOGUE):
+        seen = tsml_ui(record)
+        option = record["attendance_option"]
+        assert seen["has_address"] and seen["slug_ok"], record["slug"]
+        assert seen["in_person"] == (option in ("in_person", "hybrid")), record["slug"]
+        assert seen["online"] == (option in ("online", "hybrid")), record["slug"]
+        assert seen["active"] == (option != "inactive"), record["slug"]
+
+
+def test_tsml_ui_reads_the_bundled_catalogues_in_person_meetings_as_in_person():
+    bundled = load(Source(ROOT / "data" / "groups.yaml", "groups.yaml"), TODAY)
+    records = _feed(bundled, frozenset({"AA", "NA"}))
+    in_person = [r for r in records if r["attendance_option"] in ("in_person", "hybrid")]
+    assert len(in_person) > 40
+    assert all(tsml_ui(r)["in_person"] for r in in_person), [
+        r["slug"] for r in in_person if not tsml_ui(r)["in_person"]]
+    assert all(r["formatted_address"].endswith(", USA") for r in in_person)
+
+
+def test_meeting_guide_leaves_other_fellowships_out_unless_named():
+    text, warnings = export.meeting_guide(CATALOGUE, weekly(CATALOGUE, EVERYTHING), TODAY)
+    assert {r["slug"].split("-")[0] for r in json.loads(text)} == {"testville", "farborough"}
+    assert warnings == ["left out 1 Al-Anon, 1 CA, 5 NA, 2 SMART meetings: a Meeting Guide "
+                        "feed is read as AA's; name the fellowships to include with "
+                        "--fellowship"]
 
 
 def test_meeting_guide_record_fields():
-    records = json.loads(export.meeting_guide(CATALOGUE, weekly(
-        CATALOGUE, parse_filters(RawFilters(search="smart"), CATALOGUE, TODAY))))
-    assert records[0] == {
+    smart = [r for r in _feed(CATALOGUE) if r["name"] == "SMART Online"]
+    assert smart[0] == {
         "name": "SMART Online",
-        "slug": "smart-online-tue-2000",
+        "slug": "smart-online-1",
         "day": 2,
         "time": "20:00",
         "end_time": "21:30",
         "types": ["A"],
+        "attendance_option": "online",
+        "formatted_address": "Testville County (fictional)",  # a region: approximate
+        "approximate": "yes",
         "conference_url": "https://example.org/smart",
         "conference_url_notes": "Meeting ID 555 555 5555",
         "updated": "2026-10-01 00:00:00",
         "timezone": "America/New_York",
-        "group": "SMART Online",
     }
+    women = [r for r in _feed(replace(CATALOGUE, state="NY", country="USA"))
+             if r["name"] == "Women's Hybrid"][0]
+    assert (women["formatted_address"], women["approximate"], women["attendance_option"],
+            women["latitude"]) == ("3 Example Lane, Farborough, NY, USA", "no", "hybrid", 41.98)
+    paused = [r for r in _feed(CATALOGUE) if r["name"] == "Paused Family Group"][0]
+    assert (paused["types"], paused["attendance_option"]) == (["TC"], "inactive")
 
 
 def _expected(weeks_from: dt.datetime, weeks: int) -> set[tuple]:
@@ -215,3 +277,28 @@ def test_export_command_writes_atomically(run, tmp_path, monkeypatch):
     list_out = run("list", "-c", "tests/fixtures/catalogue.yaml", "--at", "2026-11-27T18:30",
                    "--json").stdout
     assert json.loads(json_out) == json.loads(list_out)
+
+
+def test_one_tap_phones_survive_a_round_trip(tmp_path):
+    from peerfind.listing import one_tap
+    from peerfind.models import Online, catalogue_from
+
+    assert one_tap("(845) 555-0100", "555 555 5555", "123456") == \
+        "+18455550100,,5555555555#,,,,*123456#"
+    assert one_tap("+44 20 7946 0000", "", "abc") == "+442079460000"
+    dial_in = Group(id="dial-in", name="Fictional Dial-In", fellowship="AA", attendance="online",
+                    status="active", checked=TODAY, meetings=(Meeting("monday", "19:00"),),
+                    online=Online(url="https://example.org/j/5555555555", phone="(845) 555-0100",
+                                  meeting_id="555 555 5555", passcode="123456",
+                                  notes="Fictional."))
+    catalogue = replace(CATALOGUE, groups=(dial_in,))
+    first = _feed(catalogue)
+    assert (first[0]["conference_phone"], first[0]["conference_url_notes"]) == (
+        "+18455550100,,5555555555#,,,,*123456#", "Fictional.")
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(first), encoding="utf-8")
+    imported = importing.one_off(str(path), "meeting-guide", TODAY, timezone=None,
+                                 fellowship="AA")
+    data, _ = check(compose(imported.text)[0], TODAY)
+    again = replace(catalogue_from(data, "again.yaml"), area=CATALOGUE.area)
+    assert [{**r, "updated": ""} for r in _feed(again)] == [{**r, "updated": ""} for r in first]

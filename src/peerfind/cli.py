@@ -796,7 +796,10 @@ def export(
     if ident is not None:
         cat = _only_group(cat, ident)
     if kind == "meeting-guide":
-        text = out.meeting_guide(cat, weekly(cat, filters))
+        text, warnings = out.meeting_guide(cat, weekly(cat, filters), now.date(),
+                                           filters.fellowships)
+        for warning in warnings:
+            _stderr(f"peerfind: warning: {warning}")
     elif kind == "ics":
         found = week(cat, filters, now)
         if next_only:

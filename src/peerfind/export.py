@@ -12,11 +12,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from typing import Any
 
 from peerfind import records, schema, trust
 from peerfind.i18n import strings
+from peerfind.listing import one_tap
 from peerfind.models import Catalogue, Group, Meeting
+from peerfind.schema import town_key
 from peerfind.search import UTC, Occurrence
 
 # Meeting Guide numbers days from Sunday (0) to Saturday (6).
@@ -26,57 +29,123 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UID_DOMAIN = "peerfind"
 
 
-def slug(o: Occurrence) -> str:
-    """Stable and unique per meeting: the group id, the day and the start."""
-    return f"{o.group.id}-{o.meeting.day[:3]}-{o.meeting.time.replace(':', '')}"
+MG_SLUG_LENGTH = 64  # the Meeting Guide spec's limit
+POSTAL_CODE = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+MG_FELLOWSHIP = "AA"  # whose meetings a Meeting Guide feed holds unless others are named
 
 
-STATUS_NOTES = {"unverified": "Unverified: not confirmed by anyone yet.",
-                "temporarily-closed": "Temporarily closed.", "closed": "Closed."}
+def mg_slug(group: Group, meeting: Meeting) -> str:
+    """The meeting's slug in a Meeting Guide feed: its own (kept from its source or
+    written by a volunteer), else the group's id and the meeting's place; never its day
+    or time, and at most 64 characters."""
+    if meeting.slug:
+        return meeting.slug
+    suffix = f"-{group.meetings.index(meeting) + 1}"
+    if len(group.id) + len(suffix) <= MG_SLUG_LENGTH:
+        return group.id + suffix
+    import zlib
+
+    tag = f"-{zlib.crc32(group.id.encode()):08x}"
+    return group.id[:MG_SLUG_LENGTH - len(tag) - len(suffix)] + tag + suffix
 
 
-def _notes(o: Occurrence) -> str:
-    parts = [o.meeting.notes, o.group.notes, STATUS_NOTES.get(o.group.status, "")]
-    return "\n".join(part for part in parts if part)
+def formatted_address(group: Group, catalogue: Catalogue) -> str:
+    """Street, town, state, country: the four parts TSML UI needs to call an address a
+    place to go (fewer, it takes it for an approximate region). Nothing is written twice."""
+    parts = [p.strip() for p in group.address.split(",") if p.strip()]
+    known = {town_key(p) for p in parts} | {town_key(w) for p in parts for w in p.split()}
+    for extra in (group.town, catalogue.state, catalogue.country):
+        if extra and town_key(extra) not in known:
+            parts.append(extra)
+            known.add(town_key(extra))
+    return ", ".join(parts)
 
 
-def meeting_guide(catalogue: Catalogue, occurrences: list[Occurrence]) -> str:
-    """One record per meeting, with the fields of the Meeting Guide specification."""
-    feed = []
+def _attendance(group: Group) -> str:
+    return "inactive" if group.status == "temporarily-closed" else group.attendance
+
+
+def meeting_guide(catalogue: Catalogue, occurrences: list[Occurrence], today: dt.date,
+                  fellowships: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """A Meeting Guide feed (code4recovery/spec), one record per meeting, and warnings.
+
+    Without ``fellowships`` only AA meetings go in (a Meeting Guide feed is read as AA's),
+    and the others are counted in a warning. Groups that no longer meet are left out;
+    temporarily closed ones carry TC and attendance_option inactive. Status and trust are
+    never written into ``notes``: ``updated`` is the day the entry was confirmed or listed.
+    """
+    wanted = fellowships or frozenset({MG_FELLOWSHIP})
+    feed, left_out = [], {}
     for o in occurrences:
         g, m = o.group, o.meeting
+        if g.status == "closed":
+            continue
+        if g.fellowship not in wanted:
+            left_out[g.fellowship] = left_out.get(g.fellowship, 0) + 1
+            continue
         types = [schema.ALL_TYPES[t] for t in o.types]
         if g.language != "english" and schema.LANGUAGES[g.language] not in types:
             types.append(schema.LANGUAGES[g.language])
+        if g.status == "temporarily-closed":
+            types.append("TC")
+        in_person = g.attendance != "online" and bool(g.address)
+        online = g.online if g.attendance != "in_person" else None
+        postal = POSTAL_CODE.search(g.address) if in_person else None
+        as_of = trust.of(g, today).as_of or catalogue.updated
         record: dict[str, Any] = {
             "name": g.name,
-            "slug": slug(o),
+            "group": g.group or None,
+            "slug": mg_slug(g, m),
             "day": MG_DAY[m.day],
             "time": m.time,
             "end_time": m.end,
             "types": types,
+            "attendance_option": _attendance(g),
             "location": g.venue or None,
-            "address": g.address or None,
+            "formatted_address": formatted_address(g, catalogue) if in_person else ", ".join(
+                p for p in (g.town, catalogue.state, catalogue.country) if p) or catalogue.area,
+            "approximate": "no" if in_person else "yes",
             "city": g.town or None,
             "state": catalogue.state or None,
-            "formatted_address": g.address or None,
+            "postal_code": postal.group() if postal else None,
+            "country": catalogue.country or None,
             "region": g.town or None,
-            "latitude": g.latitude,
-            "longitude": g.longitude,
-            "conference_url": g.online.url if g.online and g.online.url else None,
-            "conference_url_notes": _conference_notes(g),
-            "conference_phone": g.online.phone if g.online and g.online.phone else None,
-            "notes": _notes(o) or None,
-            "updated": f"{(g.checked or catalogue.updated).isoformat()} 00:00:00",
+            "latitude": g.latitude if in_person else None,
+            "longitude": g.longitude if in_person else None,
+            "conference_url": online.url if online and online.url else None,
+            "conference_url_notes": _join_notes(online) if online and online.url else None,
+            "conference_phone": one_tap(online.phone, online.meeting_id, online.passcode)
+            if online and online.phone else None,
+            "conference_phone_notes": _join_notes(online) if online and not online.url
+            else None,
+            "notes": m.notes or None,
+            "group_notes": g.notes or None,
+            "updated": f"{as_of.isoformat()} 00:00:00",
             "timezone": catalogue.timezone,
-            "group": g.name,
+            "feedback_url": catalogue.feedback_url or None,
             "url": g.contact.url if g.contact and g.contact.url else None,
             "contact_1_name": g.contact.name if g.contact and g.contact.name else None,
             "contact_1_email": g.contact.email if g.contact and g.contact.email else None,
             "contact_1_phone": g.contact.phone if g.contact and g.contact.phone else None,
         }
         feed.append({key: value for key, value in record.items() if value not in (None, "")})
-    return json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
+    warnings = []
+    if left_out:
+        counted = ", ".join(f"{n} {name}" for name, n in sorted(left_out.items()))
+        warnings.append(f"left out {counted} meetings: a Meeting Guide feed is read as AA's; "
+                        "name the fellowships to include with --fellowship")
+    return json.dumps(feed, indent=2, ensure_ascii=False) + "\n", warnings
+
+
+def _join_notes(online: Any) -> str | None:
+    """How to join beyond the link and one-tap phone: the meeting id and passcode when
+    no phone carries them, and the online notes."""
+    parts = []
+    if not online.phone:
+        parts += [f"Meeting ID {online.meeting_id}" if online.meeting_id else "",
+                  f"Passcode {online.passcode}" if online.passcode else ""]
+    parts.append(online.notes)
+    return "; ".join(part for part in parts if part) or None
 
 
 def _conference_notes(group: Group) -> str | None:

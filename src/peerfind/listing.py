@@ -128,6 +128,23 @@ def dial(value: Any) -> tuple[str, str, str]:
     return phone, meeting_id, passcode
 
 
+def one_tap(phone: str, meeting_id: str = "", passcode: str = "") -> str:
+    """A phone number to dial in one tap, as the Meeting Guide spec writes it: digits and
+    '+', then ',,ID#' and ',,,,*PASSCODE#' when they are all digits ('' for no phone)."""
+    digits = re.sub(r"[^\d]", "", phone)
+    if not digits:
+        return ""
+    number = "+" + digits if phone.strip().startswith("+") else (
+        "+1" + digits if len(digits) == 10 else digits)
+    code = re.sub(r"[\s-]", "", meeting_id)
+    secret = re.sub(r"[\s-]", "", passcode)
+    if code.isdigit() and code.isascii():
+        number += f",,{code}#"
+        if secret.isdigit() and secret.isascii():
+            number += f",,,,*{secret}#"
+    return number
+
+
 def ident(prefix: str, key: str) -> str:
     """A stable group id from the source's own key."""
     return slugify(f"{prefix} {key}") or "group"

@@ -205,7 +205,7 @@ def _row(index: int, record: Any, context: Context, warnings: list[str],
     phone, meeting_id, passcode = listing.dial(record.get("conference_phone"))
     notes = [text(record.get(key)) for key in ("conference_url_notes", "conference_phone_notes")]
     tap = line(record.get("conference_phone"))
-    if tap and ("," in tap or not phone):
+    if tap and not phone or "," in tap and tap != listing.one_tap(phone, meeting_id, passcode):
         notes.append(f"One-tap dial: {tap}")
     online = {"url": link, "phone": phone, "meeting_id": meeting_id, "passcode": passcode,
               "notes": "\n".join(n for n in notes if n)}

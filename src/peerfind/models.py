@@ -184,6 +184,8 @@ class Catalogue(_Model):
     helplines: tuple[Helpline, ...] = ()
     resources: tuple[Resource, ...] = ()
     groups: tuple[Group, ...] = ()
+    country: str = ""
+    feedback_url: str = ""
 
     @property
     def meeting_count(self) -> int:
@@ -256,6 +258,8 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
         timezone=data["timezone"],
         updated=dt.date.fromisoformat(data["updated"]),
         state=data.get("state", ""),
+        country=data.get("country", ""),
+        feedback_url=data.get("feedback_url", ""),
         notes=data.get("notes", ""),
         towns=tuple(Town(**town) for town in data.get("towns", ())),
         helplines=tuple(
