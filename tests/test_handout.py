@@ -74,7 +74,11 @@ def test_html_handout_is_self_contained_and_escapes_catalogue_text(run, tmp_path
     html = out.read_text(encoding="utf-8")
     page = Page(html)
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
-    assert not [name for name, _ in page.attributes if name in ("src", "href", "onload")]
+    assert not [name for name, _ in page.attributes if name in ("src", "onload")]
+    links = [value for name, value in page.attributes if name == "href"]
+    assert links and all(re.match(r"(https?://|tel:\+?\d+$)", link) for link in links)
+    assert "tel:+15555550100" in links and "https://example.org/women" in links
+    assert page.tags.count("svg") == 4  # a QR code per online meeting (3) and per finder (1)
     words = page.words
     for text in ("Example Crisis Line", "call (555) 555-0100", "Example Crisis Centre",
                  "Monday Night Group", "Otherton Hope", "Meeting times change: call or check "
@@ -93,8 +97,10 @@ def test_html_print_css(run, tmp_path):
     style = Page(out.read_text(encoding="utf-8")).style
     assert "@page { size: Letter;" in style
     assert "break-inside: avoid" in style
-    sizes = [float(size) for size in re.findall(r"font(?:-size)?:\s*([\d.]+)pt", style)]
-    assert sizes and min(sizes) >= 10
+    assert 'font: 10.5pt/1.3 "DejaVu Sans"' in style  # the page's own type
+    assert "body.compact { font-size: 8.6pt" in style  # --compact, still readable
+    assert "@top-left { content: " in style and 'counter(page) " of " counter(pages)' in style
+    assert "overflow-wrap: anywhere" in style
     colours = set(re.findall(r"#[0-9a-fA-F]{3,6}\b", style))
     assert colours <= {"#000", "#fff"}
 
@@ -206,3 +212,124 @@ def test_pdf_of_the_bundled_catalogue(run, tmp_path, monkeypatch):
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 1 <= pages <= 2
     assert "612 x 792 pts (letter)" in info
+
+
+LONG_LINK = "https://example.org/j/5555555555?pwd=" + "aBcDeFgHiJ" * 8  # 118 characters
+BUSY = """\
+# FICTIONAL catalogue for the handout's layout: a long link, a busy Tuesday.
+catalogue: 1
+area: Testville County (fictional)
+timezone: America/New_York
+updated: 2026-11-01
+towns:
+  - {name: Testville, latitude: 41.70, longitude: -73.92}
+resources:
+  - {id: finder, name: Example Finder, kind: directory, url: https://example.org/find,
+     source: fictional}
+groups:
+  - id: long-link
+    name: Long Link Group
+    fellowship: AA
+    attendance: online
+    online: {url: "%s", phone: (555) 555-0100, meeting_id: "555 555 5555",
+             passcode: "ZyXwVuTsRq", notes: Dial in if the link fails.}
+    language: spanish
+    meetings: [{day: monday, time: "19:00", notes: Bring the Big Book.}]
+    notes: Fictional group notes.
+    source: fictional
+    checked: 2026-11-01
+%s""" % (LONG_LINK, "".join(
+    f"""  - {{id: busy-{n}, name: Busy Tuesday {n}, fellowship: NA, attendance: in_person,
+     venue: Hall {n}, address: {n} Example Street, town: Testville,
+     meetings: [{{day: tuesday, time: "{8 + n:02d}:00"}}], source: fictional,
+     checked: 2026-11-01}}
+""" for n in range(1, 15)))
+
+
+@pytest.fixture
+def busy(tmp_path, monkeypatch):
+    path = tmp_path / "busy.yaml"
+    path.write_text(BUSY, encoding="utf-8")
+    monkeypatch.setenv("PEERFIND_CATALOGUE", str(path))
+    return path
+
+
+def test_text_handout_prints_every_way_to_join_and_what_to_know(run, busy):
+    text = run("handout", "--at", AT, "--near", "Testville").stdout
+    block = text[text.index("MONDAY"):text.index("TUESDAY")]
+    assert block.splitlines() == [
+        "MONDAY",
+        "  7:00 pm           Long Link Group (AA) [confirmed 1 November 2026]",
+        "                    online: https://example.org/j/5555555555?pwd=aBcDeFgHiJaBcDe",
+        "                    FgHiJaBcDeFgHiJaBcDeFgHiJaBcDeFgHiJaBcDeFgHiJaBcDeFgHiJaBcDe",
+        "                    FgHiJ",
+        "                    call (555) 555-0100 · meeting id 555 555 5555 · passcode",
+        "                    ZyXwVuTsRq",
+        "                    Dial in if the link fails.",
+        "                    Bring the Big Book.",
+        "                    Fictional group notes.",
+        "                    in Spanish",
+        "",
+    ]
+    assert "  9:00 am           Busy Tuesday 1 (NA) [confirmed 1 November 2026]\n" \
+           "                    Hall 1\n                    1 Example Street\n" \
+           "                    0.0 mi\n" in text
+    assert text.count("\nTUESDAY\n") == 1 and text.count("\nTUESDAY, CONTINUED\n") == 2
+
+
+def test_spanish_handout_gives_988s_spanish_option(run, monkeypatch):
+    monkeypatch.delenv("PEERFIND_CATALOGUE")
+    text = run("handout", "--at", AT, "--lang", "es").stdout
+    assert "988 Suicide & Crisis Lifeline (24/7): llame al 988 · texto 988 ·" in text
+    assert "para español, oprima el 2" in " ".join(text.split())
+
+
+def test_default_names_say_what_was_asked_and_never_overwrite(run, busy, tmp_path,
+                                                               monkeypatch):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    names = [run("handout", "--format", "html", "--at", AT, "--town", "testville",
+                 "--fellowship", "NA").stdout for _ in range(2)]
+    assert names == ["peerfind-handout-testville-na-2026-11-27.html\n",
+                     "peerfind-handout-testville-na-2026-11-27-2.html\n"]
+
+
+def test_an_empty_handout_says_so(run):
+    result = run("handout", "--at", AT, "--fellowship", "OA")
+    assert result.exit_code == 0
+    assert result.stderr == ("peerfind: warning: the handout lists no meetings (only help "
+                             "lines and where current lists are kept); try fewer filters\n")
+
+
+@NEEDS_PDF_TOOLS
+def test_pdf_keeps_long_links_whole_and_heads_every_page_and_block(run, busy, tmp_path):
+    out = tmp_path / "busy.pdf"
+    result = run("handout", "--format", "pdf", "--at", AT, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    joined = "".join(text.split())
+    assert LONG_LINK in joined  # wrapped inside its column, never cut off
+    assert "passcodeZyXwVuTsRq" in joined and "meetingid5555555555" in joined
+    assert "Tuesday, continued" in text
+    assert len([p for p in pages if p.strip()]) >= 2
+    for number, page in enumerate(pages[1:], 2):
+        if page.strip():
+            assert "Recovery support meetings · Testville County (fictional) · Printed Friday " \
+                   "27 November 2026" in page
+            assert f"page {number} of " in page
+    assert "page 1 of" not in pages[0]
+
+
+@NEEDS_PDF_TOOLS
+def test_compact_fits_one_page_and_a_long_handout_warns(run, tmp_path):
+    out = tmp_path / "one.pdf"
+    result = run("handout", "--format", "pdf", "--compact", "--at", AT, "-o", str(out))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert handout.page_count(out.read_bytes()) == 1
+    long = run("handout", "--format", "pdf", "--at", AT, "--include-leads", "-o",
+               str(tmp_path / "long.pdf"), env={"PEERFIND_CATALOGUE": "data/groups.yaml"})
+    assert re.fullmatch(r"peerfind: warning: the handout is \d+ pages, more than 2; narrow it "
+                        r"\(--town, --fellowship, --day\) or try --compact\n", long.stderr)

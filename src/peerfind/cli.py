@@ -706,6 +706,9 @@ def handout(
     include_leads: Annotated[bool, typer.Option(
         "--include-leads", help="Also print old leads (meetings from old lists nobody has "
         "confirmed); left out by default, and counted.")] = False,
+    compact: Annotated[bool, typer.Option(
+        "--compact", help="Fit one page: smaller type, the guide kept to its three most "
+        "important lines (for a town or a short list).")] = False,
     catalogue: CatalogueOption = None,
 ) -> None:
     """A printable handout of meetings and help.
@@ -724,7 +727,11 @@ def handout(
     from peerfind import handout as page
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
-    content = page.build(cat, filters, now.date(), lang.value, title, include_leads)
+    content = page.build(cat, filters, now.date(), lang.value, title, include_leads, compact)
+    if not content.meetings:
+        _stderr("peerfind: warning: the handout lists no meetings (only help lines and where "
+                "current lists are kept); try fewer filters" +
+                (", or --include-leads" if content.leads_left_out else ""))
     kind = output_format.value
     if kind in ("text", "markdown"):
         return _write_or_print(page.to_text(content) if kind == "text"
@@ -732,8 +739,14 @@ def handout(
     html = page.to_html(content)
     if kind == "pdf" and sys.stderr.isatty():
         _stderr("peerfind: printing the PDF with headless Chromium ...")
-    _write_or_print(html if kind == "html" else page.to_pdf(html),
-                    output or f"peerfind-handout-{now.date().isoformat()}.{kind}", catalogue)
+    data: str | bytes = html if kind == "html" else page.to_pdf(html)
+    if isinstance(data, bytes):
+        pages, most = page.page_count(data), 1 if compact else 2
+        if pages > most:
+            _stderr(f"peerfind: warning: the handout is {pages} pages, more than {most}; "
+                    "narrow it (--town, --fellowship, --day)" +
+                    ("" if compact else " or try --compact"))
+    _write_or_print(data, output or page.free_name(raw, now.date(), kind), catalogue)
 
 
 class ExportFormat(str, enum.Enum):

@@ -137,6 +137,7 @@ class Helpline(_Model):
     notes: str = ""
     source: str = ""
     checked: dt.date | None = None
+    press_for_spanish: str = ""
 
 
 @_model

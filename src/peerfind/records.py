@@ -129,6 +129,7 @@ def helpline(h: Helpline) -> dict[str, Any]:
         "url": h.url or None,
         "hours": h.hours or None,
         "languages": list(h.languages),
+        "press_for_spanish": h.press_for_spanish or None,
         "notes": h.notes or None,
         "source": h.source or None,
         "checked": _iso(h.checked),

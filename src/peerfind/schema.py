@@ -238,6 +238,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "url": Field("url"),
         "hours": TEXT,
         "languages": Field("list", item="text"),
+        "press_for_spanish": Field("text", doc="the key a caller presses for Spanish, as its "
+                                   "source says (e.g. \"2\"); the Spanish handout shows it"),
         **PROVENANCE,
     },
     "resource": {
