@@ -29,7 +29,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 PDF_TIMEOUT = 60
 
 
-DAY_CHUNK = 6  # meetings per block: a block is never split, and each one is headed
+DAY_CHUNK = 3  # meetings per block: a block is never split, and each one is headed
 COMPACT_GUIDE = ("guide.2.1", "guide.2.2", "guide.3.2")  # the three lines a short page keeps
 
 
@@ -58,6 +58,7 @@ class Entry:
 class Day:
     name: str  # 'Tuesday', or 'Tuesday, continued' for its second block on
     entries: tuple[Entry, ...]
+    continued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,7 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
         entries = [_entry(o, t, today, lang) for o in occurrences if o.meeting.day == day]
         for start in range(0, len(entries), DAY_CHUNK):
             name = t[day] if start == 0 else t["continued"].format(day=t[day])
-            days.append(Day(name, tuple(entries[start:start + DAY_CHUNK])))
+            days.append(Day(name, tuple(entries[start:start + DAY_CHUNK]), start > 0))
     used = dict.fromkeys(x for o in occurrences for x in o.types)
     column = 2 if lang == "es" else 1
     legend = tuple((labels[x][0], labels[x][column]) for x in
@@ -296,7 +297,7 @@ def to_text(h: Handout) -> str:
     if not h.days:
         out += ["", *_wrap(t["no_meetings"])]
     for day in h.days:
-        out += ["", day.name.upper()]
+        out += [] if day.continued else ["", day.name.upper()]  # on paper in one column
         for e in day.entries:
             head, details = entry_lines(e, t)
             status = f" [{e.status}]" if e.status else ""
@@ -354,7 +355,7 @@ def to_markdown(h: Handout) -> str:
     if not h.days:
         out += ["", t["no_meetings"]]
     for day in h.days:
-        out += ["", f"### {md(day.name)}", ""]
+        out += [] if day.continued else ["", f"### {md(day.name)}", ""]
         for e in day.entries:
             head, details = entry_lines(e, t)
             status = f" *({md(e.status)})*" if e.status else ""

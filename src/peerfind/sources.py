@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -83,6 +84,13 @@ def read_snapshot(path: Path) -> Snapshot | None:
     """The snapshot at ``path``; None when there is none yet; a CatalogueError when it is
     not a snapshot peerfind wrote."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _problem(path, "is not a regular file; run 'peerfind sync' to fetch the "
+                           "source again, or restore the file from git")
+        if info.st_size > fetch.MAX_BYTES:
+            raise _problem(path, f"is larger than {fetch.MAX_BYTES // 1024 // 1024} MiB; run "
+                           "'peerfind sync' to fetch the source again")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
