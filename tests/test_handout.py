@@ -333,3 +333,21 @@ def test_compact_fits_one_page_and_a_long_handout_warns(run, tmp_path):
                str(tmp_path / "long.pdf"), env={"PEERFIND_CATALOGUE": "data/groups.yaml"})
     assert re.fullmatch(r"peerfind: warning: the handout is \d+ pages, more than 2; narrow it "
                         r"\(--town, --fellowship, --day\) or try --compact\n", long.stderr)
+
+
+def test_compact_keeps_the_guide_short_and_the_finders_of_its_fellowships():
+    import datetime as dt
+
+    from peerfind.catalogue import Source, load
+    from peerfind.search import RawFilters, parse_filters
+
+    catalogue = load(Source(ROOT / "data" / "groups.yaml", "groups.yaml"), dt.date(2026, 11, 27))
+    filters = parse_filters(RawFilters(fellowship=("NA",)), catalogue, dt.date(2026, 11, 27))
+    short = handout.build(catalogue, filters, dt.date(2026, 11, 27), compact=True)
+    assert [d.name for d in short.directories] == [
+        "Narcotics Anonymous meeting search", "NA online and phone meetings (Virtual NA)"]
+    assert short.guide == (("", (i18n.strings()["guide.2.1"], i18n.strings()["guide.2.2"],
+                                 i18n.strings()["guide.3.2"])),)
+    assert all(line.notes == "" for line in short.help + short.more_help)
+    full = handout.build(catalogue, filters, dt.date(2026, 11, 27))
+    assert len(full.directories) == 9 and len(full.guide) == 6

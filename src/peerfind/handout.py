@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,8 @@ def _when(found: trust.Trust, t: dict[str, str], lang: str) -> str:
     return i18n.long_date(found.as_of, lang).split(" ", 1)[1]
 
 
-def _entry(o: Occurrence, t: dict[str, str], today: dt.date, lang: str) -> Entry:
+def _entry(o: Occurrence, t: dict[str, str], today: dt.date, lang: str,
+           group_notes: bool = True) -> Entry:
     g, m = o.group, o.meeting
     online = g.online if g.attendance != "in_person" else None
     labels = schema.type_labels()
@@ -153,7 +155,7 @@ def _entry(o: Occurrence, t: dict[str, str], today: dt.date, lang: str) -> Entry
         meeting_id=online.meeting_id if online else "",
         passcode=online.passcode if online else "",
         online_notes=online.notes if online else "",
-        notes=tuple(n for n in (m.notes, g.notes) if n),
+        notes=tuple(n for n in (m.notes, g.notes if group_notes else "") if n),
         language=spoken,
         miles=t["miles"].format(miles=f"{o.distance:.1f}") if o.distance is not None else "",
     )
@@ -164,17 +166,18 @@ def around_the_clock(hours: str) -> bool:
     return "24/7" in text or "24hours" in text
 
 
-def _help(catalogue: Catalogue, t: dict[str, str], lang: str) -> list[Line]:
+def _help(catalogue: Catalogue, t: dict[str, str], lang: str, compact: bool) -> list[Line]:
     lines = []
     for h in catalogue.helplines:
         reach = i18n.reach(h, lang)
         if lang == "es" and h.press_for_spanish:
             reach += (t["press_for_spanish"].format(key=h.press_for_spanish),)
-        lines.append(Line(h.name, reach, h.hours, h.notes if lang == "en" else "",
+        lines.append(Line(h.name, reach, h.hours, h.notes if lang == "en" and not compact
+                          else "",
                            _status(t, h.status), h.phone, h.url))
     lines += [Line(r.name, tuple(part for part in (
         f"{t['call']} {r.phone}" if r.phone else "", r.address) if part), r.hours,
-        r.notes if lang == "en" else "", _status(t, r.status), r.phone, r.url)
+        r.notes if lang == "en" and not compact else "", _status(t, r.status), r.phone, r.url)
         for r in catalogue.resources if r.kind == "crisis"]
     return lines
 
@@ -192,8 +195,13 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
     if not include_leads:
         occurrences = [o for o in occurrences if trust.of(o.group, today).kind != "lead"]
     days = []
+    noted: set[str] = set()  # a group's own notes are printed once, at its first meeting
     for day in schema.DAYS:
-        entries = [_entry(o, t, today, lang) for o in occurrences if o.meeting.day == day]
+        entries = []
+        for o in occurrences:
+            if o.meeting.day == day:
+                entries.append(_entry(o, t, today, lang, o.group.id not in noted))
+                noted.add(o.group.id)
         for start in range(0, len(entries), DAY_CHUNK):
             name = t[day] if start == 0 else t["continued"].format(day=t[day])
             days.append(Day(name, tuple(entries[start:start + DAY_CHUNK]), start > 0))
@@ -201,7 +209,7 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
     column = 2 if lang == "es" else 1
     legend = tuple((labels[x][0], labels[x][column]) for x in
                    sorted(used, key=schema.ALL_TYPES.get))
-    help_lines = _help(catalogue, t, lang)
+    help_lines = _help(catalogue, t, lang, compact)
     guide = tuple((heading, tuple(paras)) for heading, paras in i18n.guide(lang))
     if compact:
         guide = (("", tuple(t[key] for key in COMPACT_GUIDE)),)
@@ -219,14 +227,24 @@ def build(catalogue: Catalogue, filters: Filters, today: dt.date, lang: str = "e
         help=tuple(line for line in help_lines if around_the_clock(line.hours)),
         more_help=tuple(line for line in help_lines if not around_the_clock(line.hours)),
         guide=guide,
-        directories=tuple(Directory(r.name, r.url, r.notes)
-                          for r in catalogue.resources if r.kind == "directory"),
+        directories=_directories(catalogue, filters.fellowships or {
+            o.group.fellowship for o in occurrences} if compact else ()),
         leads_left_out=0 if include_leads else len(leads),
         notes=first_sentence(catalogue.notes),
         oldest=t["oldest"].format(date=_when(oldest, t, lang)) if oldest else "",
         compact=compact,
         meetings=len(occurrences),
     )
+
+
+def _directories(catalogue: Catalogue, fellowships: Iterable[str]) -> tuple[Directory, ...]:
+    """Where current lists are kept; given ``fellowships``, only theirs (and those for
+    everyone), when there are any."""
+    found = [r for r in catalogue.resources if r.kind == "directory"]
+    wanted = set(fellowships)
+    if wanted:
+        found = [r for r in found if not r.fellowships or wanted & set(r.fellowships)] or found
+    return tuple(Directory(r.name, r.url, r.notes) for r in found)
 
 
 def first_sentence(text: str) -> str:
