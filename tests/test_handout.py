@@ -351,3 +351,19 @@ def test_compact_keeps_the_guide_short_and_the_finders_of_its_fellowships():
     assert all(line.notes == "" for line in short.help + short.more_help)
     full = handout.build(catalogue, filters, dt.date(2026, 11, 27))
     assert len(full.directories) == 9 and len(full.guide) == 6
+
+
+def test_a_groups_own_notes_are_printed_once():
+    import dataclasses
+    import datetime as dt
+
+    from peerfind.catalogue import Source, load
+    from peerfind.search import RawFilters, parse_filters
+
+    catalogue = load(Source(ROOT / FIXTURE, "catalogue.yaml"), dt.date(2026, 11, 27))
+    noted = dataclasses.replace(catalogue.groups[0], notes="Fictional: ring the side bell.")
+    catalogue = dataclasses.replace(catalogue, groups=(noted, *catalogue.groups[1:]))
+    text = handout.to_text(handout.build(catalogue, parse_filters(RawFilters(), catalogue,
+                                                                  dt.date(2026, 11, 27)),
+                                         dt.date(2026, 11, 27)))
+    assert len(noted.meetings) == 2 and text.count("ring the side bell") == 1

@@ -302,3 +302,18 @@ def test_one_tap_phones_survive_a_round_trip(tmp_path):
     data, _ = check(compose(imported.text)[0], TODAY)
     again = replace(catalogue_from(data, "again.yaml"), area=CATALOGUE.area)
     assert [{**r, "updated": ""} for r in _feed(again)] == [{**r, "updated": ""} for r in first]
+
+
+def test_meeting_guide_never_lists_a_group_that_no_longer_meets():
+    closed_too = parse_filters(RawFilters(include_closed=True), CATALOGUE, TODAY)
+    text, _ = export.meeting_guide(CATALOGUE, weekly(CATALOGUE, closed_too), TODAY,
+                                   ALL_FELLOWSHIPS)
+    assert "Old Thursday Group" not in text
+
+
+def test_meeting_guide_slugs_stay_within_64_characters_and_apart():
+    long_id = "a-very-long-group-id-" * 4  # 84 characters
+    group = replace(CATALOGUE.groups[0], id=long_id.strip("-"))
+    slugs = [export.mg_slug(group, m) for m in group.meetings]
+    assert [len(s) for s in slugs] == [64, 64] and len(set(slugs)) == 2
+    assert slugs[0].endswith("-1") and slugs[1].endswith("-2")
