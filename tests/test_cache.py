@@ -8,6 +8,7 @@ import os
 import shutil
 import zlib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,26 @@ def test_an_overlay_without_groups_is_cached_as_it_is(copy, tmp_path):
     whole = load(copy, TODAY, [source], folder)
     assert [h.name for h in whole.helplines][-1] == "My Sponsor's Line"
     assert len(whole.groups) == 8
+
+
+def test_peerfind_no_cache_reads_the_file_and_writes_no_cache(run, tmp_path, monkeypatch):
+    import os
+
+    copy = tmp_path / "groups.yaml"
+    copy.write_bytes((FIXTURES / "catalogue.yaml").read_bytes())
+    monkeypatch.setenv("PEERFIND_NO_CACHE", "1")
+    assert run("list", "-c", str(copy)).exit_code == 0
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "peerfind"
+    assert not cache.exists() or not list(cache.glob("*.cache"))
+    monkeypatch.delenv("PEERFIND_NO_CACHE")
+    assert run("list", "-c", str(copy)).exit_code == 0
+    assert list(cache.glob("*.cache"))
+
+
+def test_the_cache_stamp_names_the_python_and_marshal_versions():
+    import marshal
+    import sys
+
+    from peerfind import cache
+
+    assert cache.STAMP.endswith(f"/{sys.version_info[:3]}/{marshal.version}")

@@ -128,3 +128,26 @@ def test_contributing_snippets_are_valid():
     root, problems = compose(header + online)
     assert problems + check(root, TODAY)[1] == []
     assert "peerfind stale" in CONTRIBUTING and "peerfind validate" in CONTRIBUTING
+
+
+def test_inside_a_checkout_the_working_trees_catalogue_is_read(run, tmp_path, monkeypatch):
+    tree = tmp_path / "peerfind"
+    (tree / ".git").mkdir(parents=True)
+    (tree / "src" / "peerfind").mkdir(parents=True)
+    (tree / "src" / "peerfind" / "cli.py").write_text("")
+    (tree / "data").mkdir()
+    edited = (ROOT / "tests" / "fixtures" / "catalogue.yaml").read_text(encoding="utf-8")
+    (tree / "data" / "groups.yaml").write_text(edited.replace("Otherton Hope", "Otherton New"),
+                                               encoding="utf-8")
+    monkeypatch.delenv("PEERFIND_CATALOGUE", raising=False)
+    monkeypatch.chdir(tree / "src")
+    result = run("list", "--fellowship", "NA", "--at", "2026-11-27T18:30")
+    shown = tree / "data" / "groups.yaml"
+    assert result.stderr == (f"peerfind: reading {shown}, this checkout's catalogue (not the "
+                             "installed copy)\n")
+    assert "Otherton New" in result.stdout
+    checked = run("validate")
+    assert checked.stdout == (
+        f"{shown}: 8 groups, 13 meetings, 2 help lines, 2 resources - valid\n")
+    monkeypatch.chdir(tmp_path)  # outside any checkout: the installed copy, quietly
+    assert run("helplines").stderr == ""

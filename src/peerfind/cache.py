@@ -16,6 +16,7 @@ few towns of a state-wide catalogue decodes only those towns' groups.
 from __future__ import annotations
 
 import marshal
+import sys
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +26,8 @@ from peerfind import __version__
 from peerfind.schema import FORMAT_VERSION, town_key
 
 TAG = b"peerfind-catalogue-cache\n"
-STAMP = f"{__version__}/{FORMAT_VERSION}"
+# marshal's format may change with the Python version: a cache from another is not read.
+STAMP = f"{__version__}/{FORMAT_VERSION}/{sys.version_info[:3]}/{marshal.version}"
 _CRC = slice(len(TAG), len(TAG) + 4)
 
 

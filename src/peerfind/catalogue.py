@@ -25,6 +25,7 @@ class Source(NamedTuple):
     path: Path
     shown: str
     overlay: bool = False
+    checkout: bool = False  # the working tree's file, read instead of the installed copy
 
 
 def bundled_path() -> Path:
@@ -46,8 +47,27 @@ def _shown(path: Path) -> str:
 
 
 def bundled() -> Source:
+    """The catalogue shipped with peerfind; inside a git checkout of peerfind that is not
+    the installed copy, the working tree's data/groups.yaml, so that an edit is seen."""
     path = bundled_path()
+    tree = checkout()
+    if tree is not None and tree.resolve() != path.resolve():
+        return Source(tree, _shown(tree), checkout=True)
     return Source(path, _shown(path))
+
+
+def checkout() -> Path | None:
+    """data/groups.yaml of the peerfind git checkout that holds the current folder."""
+    try:
+        here = Path.cwd()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            candidate = folder / "data" / "groups.yaml"
+            mine = (folder / "src" / "peerfind" / "cli.py").is_file()
+            return candidate if mine and candidate.is_file() else None
+    return None
 
 
 def given(text: str, overlay: bool = False) -> Source:

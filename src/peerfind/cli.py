@@ -45,6 +45,7 @@ MAX_SHOWN_PROBLEMS = 5
 
 
 TODAY_VAR = "PEERFIND_TODAY"
+NO_CACHE_VAR = "PEERFIND_NO_CACHE"  # set (to anything): read the catalogue, never the cache
 
 
 def _today() -> dt.date:
@@ -163,6 +164,7 @@ def validate(
     else:
         folders = config.folders()
         chosen = sources(None, _settings(folders).catalogue, folders.overlay)
+        _say_checkout(chosen[0])
     reports = [_validate_one(source, output, strict) for source in chosen]
     if output is Format.json:
         documents = [document for document, _ in reports]
@@ -329,6 +331,12 @@ def _settings(folders: Any = None) -> Settings:
         return config.Settings()
 
 
+def _say_checkout(source: Any) -> None:
+    if source.checkout:
+        _stderr(f"peerfind: reading {source.shown}, this checkout's catalogue (not the "
+                "installed copy)")
+
+
 def _skipped(error: CatalogueError) -> None:
     """Say that a broken overlay is left out, where its first problem is, and go on."""
     from peerfind.problems import Problem, location
@@ -351,8 +359,10 @@ def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
     folders = config.folders()
     settings = settings or _settings(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
+    _say_checkout(base)
     skipped: list[CatalogueError] = []
-    catalogue = load(base, _today(), overlays, folders.cache, towns or None, skipped)
+    cache = None if os.environ.get(NO_CACHE_VAR) else folders.cache
+    catalogue = load(base, _today(), overlays, cache, towns or None, skipped)
     for error in skipped:
         _skipped(error)
     return catalogue, settings
