@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
+import os
+import sys
+import shlex
+import subprocess
 
 import jsonschema
 import pytest
@@ -89,19 +94,34 @@ def test_workflow_validates_with_annotations_and_tests_each_python():
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key 'on' as true
     steps = workflow["jobs"]["validate"]["steps"]
     assert {"name": "peerfind validate",
-            "run": "peerfind validate --format github --strict data/groups.yaml"} in steps
+            "run": "peerfind validate --format github --strict data/groups.yaml --changed-since "
+                   "${{ github.event.pull_request.base.sha || github.event.before }}"} in steps
+    assert {"fetch-depth": 0} in [step.get("with") for step in steps]
     tests = workflow["jobs"]["tests"]
     assert tests["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
     assert {"run": "bash .ci/run"} in tests["steps"]
 
 
-def test_pre_commit_hooks():
+def test_pre_commit_hooks(tmp_path):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "peerfind-validate"
     assert hooks[0]["entry"] == "peerfind validate --strict"
     assert re.search(hooks[0]["files"], "data/groups.yaml")
-    own = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
-    assert own["repos"][0]["hooks"][0]["entry"] == "peerfind validate --strict"
+    assert hooks[0]["language"] == "python"  # pre-commit installs peerfind from its repo
+    own = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    assert own["language"] == "python"  # no active virtual environment needed
+    dependencies = {re.split(r"[<>=]", d)[0].casefold() for d in own["additional_dependencies"]}
+    needed = {re.split(r"[<>=]", d)[0].casefold() for d in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert needed - {"jinja2", "icalendar", "segno"} <= dependencies  # validate needs these
+    # The entry as pre-commit runs it: from the clone's root, in a plain Python.
+    entry = shlex.split(own["entry"])
+    result = subprocess.run([sys.executable, *entry[1:], "data/groups.yaml"], cwd=ROOT,
+                            capture_output=True, text=True,
+                            env={"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+                                 "PEERFIND_TODAY": "2026-11-27"})
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (
+        0, "data/groups.yaml: 2 groups, 5 meetings, 5 help lines, 21 resources - valid")
 
 
 def test_validate_checks_every_file_passed(run, monkeypatch):
@@ -151,3 +171,46 @@ def test_inside_a_checkout_the_working_trees_catalogue_is_read(run, tmp_path, mo
         f"{shown}: 8 groups, 13 meetings, 2 help lines, 2 resources - valid\n")
     monkeypatch.chdir(tmp_path)  # outside any checkout: the installed copy, quietly
     assert run("helplines").stderr == ""
+
+
+CHANGED = """\
+# FICTIONAL catalogue for --changed-since.
+catalogue: 1
+area: Testville County (fictional)
+timezone: America/New_York
+updated: 2026-11-01
+groups:
+  - {id: old-group, name: Old Group, fellowship: AA, attendance: online,
+     online: {url: https://example.org/old}, meetings: [{day: monday, time: "19:00"}],
+     source: fictional, checked: 2025-01-01}
+"""
+ADDED = """\
+  - {id: new-group, name: New Group, fellowship: AA, attendance: online,
+     online: {url: https://example.org/new}, meetings: [{day: friday, time: "19:00"}]%s}
+"""
+
+
+def test_changed_since_fails_only_for_the_entries_a_change_touched(run, tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    path = tmp_path / "groups.yaml"
+    path.write_text(CHANGED)
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q",
+        "--allow-empty", "-m", "empty")
+    git("add", "groups.yaml")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "base")
+    stale = f"{path}:9:34: warning: groups[0] old-group > checked: 2025-01-01 is over a year ago"
+    assert run("validate", "--strict", str(path)).exit_code == 1  # time alone
+    quiet = run("validate", "--strict", "--changed-since", "HEAD", str(path))
+    assert quiet.exit_code == 0 and quiet.stdout.startswith(stale)  # printed, not failing
+    path.write_text(CHANGED + ADDED % "")  # a new group with no source
+    mine = run("validate", "--strict", "--changed-since", "HEAD", str(path))
+    assert mine.exit_code == 1 and "groups[1] new-group: no source" in mine.stdout
+    path.write_text(CHANGED + ADDED % ", source: fictional")
+    assert run("validate", "--strict", "--changed-since", "HEAD", str(path)).exit_code == 0
+    unknown = run("validate", "--strict", "--changed-since", "no-such-ref", str(path))
+    assert unknown.stderr == ("peerfind: error: --changed-since: git does not know the "
+                              "revision 'no-such-ref'; fetch it first (git fetch origin) or "
+                              "give a commit or branch\n")

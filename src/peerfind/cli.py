@@ -142,6 +142,13 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too (stale or unsourced entries).")
     ] = False,
+    changed_since: Annotated[
+        str | None, typer.Option(
+            "--changed-since", metavar="REF",
+            help="With --strict: fail on warnings only for entries added or changed since "
+                 "this git revision (for pull requests: time alone never fails one); every "
+                 "problem is still printed.")
+    ] = None,
 ) -> None:
     """Check catalogues; report every mistake.
 
@@ -154,6 +161,8 @@ def validate(
       peerfind validate data/groups.yaml
 
       peerfind validate --format github --strict data/groups.yaml
+
+      peerfind validate --strict --changed-since origin/main
     """
     from peerfind import settings as config
     from peerfind.catalogue import given, locate, sources
@@ -165,7 +174,7 @@ def validate(
         folders = config.folders()
         chosen = sources(None, _settings(folders).catalogue, folders.overlay)
         _say_checkout(chosen[0])
-    reports = [_validate_one(source, output, strict) for source in chosen]
+    reports = [_validate_one(source, output, strict, changed_since) for source in chosen]
     if output is Format.json:
         documents = [document for document, _ in reports]
         _print_json(documents[0] if len(documents) == 1 else documents)
@@ -173,7 +182,8 @@ def validate(
         raise typer.Exit(1)
 
 
-def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]:
+def _validate_one(source: Any, output: Format, strict: bool,
+                  changed_since: str | None = None) -> tuple[Any, bool]:
     """Print one file's problems (text or github); its JSON document, and whether it failed."""
     from peerfind import problems as report
     from peerfind.catalogue import check_source, counts, summary
@@ -184,7 +194,10 @@ def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]
         data, found = None, error.problems
     found.sort(key=report.sort_key)
     errors = sum(p.severity == "error" for p in found)
-    failed = bool(errors or (strict and found) or data is None)
+    failing = found
+    if changed_since is not None and data is not None:
+        failing = _touched(source, data, found, changed_since)
+    failed = bool(errors or (strict and failing) or data is None)
     tally = counts(data) if data is not None and not errors else None
     if output is Format.github:
         for line in report.format_github(source.shown, found):
@@ -199,6 +212,23 @@ def _validate_one(source: Any, output: Format, strict: bool) -> tuple[Any, bool]
             kind = " (overlay)" if source.overlay else ""
             typer.echo(f"{source.shown}{kind}: {summary(data or {})} - valid{warned}")
     return report.json_document(source.shown, found, tally), failed
+
+
+def _touched(source: Any, data: Any, found: list[Any], ref: str) -> list[Any]:
+    """The problems of entries added or changed since git revision ``ref``."""
+    from peerfind import changes
+    from peerfind.validate import check
+    from peerfind.yamlio import LoadError, compose
+
+    before = changes.old_text(source.path, ref)
+    old = None
+    if before is not None:
+        try:
+            old = check(compose(before)[0], _today())[0]
+        except LoadError:
+            old = None
+    keyed = changes.keyed(old)
+    return [p for p in found if changes.touched(p, data, keyed)]
 
 
 # -- options shared by the lookup commands ----------------------------------------
