@@ -56,7 +56,8 @@ def test_stale_command(run, monkeypatch, expected):
     assert records[0] == {"kind": "group", "id": "hostile-names",
                           "name": "Circle [bold]red[/bold] <b>x</b> \\e[31m",
                           "status": "unverified", "checked": None, "age_days": None,
-                          "source": "invented for tests", "contact": None}
+                          "source": "invented for tests", "contact": None,
+                          "where": "tests/fixtures/catalogue.yaml:114"}
 
 
 def _as_json(path):

@@ -135,6 +135,29 @@ def read_bytes(source: Source) -> bytes:
                           "path") from None
 
 
+def entry_lines(source: Source) -> dict[tuple[str, str], int]:
+    """The line of every entry of a catalogue file: ("group", id), ("resource", id),
+    ("helpline", name), ("override", id); empty when the file cannot be read."""
+    from peerfind.yamlio import LoadError, Mapping, Scalar, Sequence, compose
+
+    try:
+        root, _ = compose(decode(source, read_bytes(source)))
+    except (CatalogueError, LoadError):
+        return {}
+    found: dict[tuple[str, str], int] = {}
+    if not isinstance(root, Mapping):
+        return found
+    for section, kind, key in (("groups", "group", "id"), ("resources", "resource", "id"),
+                               ("helplines", "helpline", "name"),
+                               ("overrides", "override", "id")):
+        items = root.get(section)
+        for item in items.items if isinstance(items, Sequence) else ():
+            value = item.get(key) if isinstance(item, Mapping) else None
+            if isinstance(value, Scalar):
+                found.setdefault((kind, str(value.value)), item.line)
+    return found
+
+
 def decode(source: Source, raw: bytes) -> str:
     """UTF-8 text, or a CatalogueError pointing at the first byte that is not."""
     from peerfind.yamlio import position

@@ -1159,11 +1159,24 @@ def stale_(
 
       peerfind stale --days 365 --json
     """
+    import dataclasses
+
     from peerfind import records
+    from peerfind.catalogue import entry_lines, sources
     from peerfind.stale import stale
 
-    cat, _ = _load(catalogue)
-    found = stale(cat, _today(), days)
+    cat, settings = _load(catalogue)
+    base = sources(catalogue, settings.catalogue, None)[0]
+    lines = entry_lines(base)
+    listed = {g.id: g.listed_by for g in cat.groups if g.listed_by}
+    found = []
+    for entry in stale(cat, _today(), days):
+        line = lines.get((entry.kind, entry.id or entry.name)) or lines.get(
+            ("override", entry.id))
+        where = (f"{base.shown}:{line}" if line else f"{base.shown} (listed by "
+                 f"{listed[entry.id]}: confirm it under overrides:)" if entry.id in listed
+                 else base.shown)
+        found.append(dataclasses.replace(entry, where=where))
     if json_out:
         return _print_json([records.stale(s) for s in found])
     from peerfind import render

@@ -147,4 +147,5 @@ def stale(s: Stale) -> dict[str, Any]:
         "age_days": s.age_days,
         "source": s.source or None,
         "contact": s.contact or None,
+        "where": s.where or None,
     }

@@ -479,7 +479,8 @@ def stale(entries: Sequence[Stale], catalogue: Catalogue, days: int) -> Renderab
     table = _table("Entry", "Checked", "Source and contact")
     for s in entries:
         label = Text.assemble(safe(s.name, "bold"), Text(f"\n{s.kind}", style="dim"),
-                              Text(f" {s.id}" if s.id else "", style="dim"))
+                              Text(f" {s.id}" if s.id else "", style="dim"),
+                              Text("\n") + safe(s.where, "dim") if s.where else "")
         when = (Text("never", style="yellow") if s.checked is None
                 else Text(f"{s.checked.isoformat()}\n{s.age_days} days ago"))
         table.add_row(label, when, _lines(s.source or "no source given", s.contact))

@@ -20,6 +20,7 @@ class Stale:
     age_days: int | None
     source: str
     contact: str
+    where: str = ""  # file:line of the entry to edit, filled in by the command
 
 
 def _contact_of(entry: Group | Resource | Helpline) -> str:

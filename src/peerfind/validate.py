@@ -138,6 +138,7 @@ class Checker:
         self.source_ids: dict[str, int] = {}
         self.override_ids: dict[str, int] = {}
         self.spellings: dict[str, tuple[str, int]] = {}  # town_key -> first spelling, line
+        self.slots: dict[tuple[str, str, str], tuple[str, int]] = {}  # place, day, time -> id
         self.placeless: list[tuple[Node, list[str], str]] = []  # towns needing the table
 
     # -- reporting -------------------------------------------------------
@@ -440,6 +441,10 @@ class Checker:
                 self.warn(given["checked"], [*where, "checked"], f"{checked} is over a year "
                           "ago; confirm the entry and update checked, or set status: "
                           "unverified")
+            if status == "unverified":
+                self.error(given["status"], [*where, "status"], f"status unverified beside "
+                           f"checked: {checked}: if a person confirmed it that day, remove "
+                           "status: unverified; if nobody did, remove checked")
         elif status == "active":
             self.error(given["status"], [*where, "status"], "status active needs checked: the "
                        "day someone confirmed it; add checked: YYYY-MM-DD, or set status: "
@@ -495,6 +500,7 @@ class Checker:
         if "open" in types and "closed" in types:
             self.error(given["types"], [*where, "types"], "a group cannot be both open and "
                        "closed; keep one")
+        self.same_place(out, node, where)
         meetings = given.get("meetings")
         if isinstance(meetings, Sequence):
             if not meetings.items:
@@ -522,6 +528,27 @@ class Checker:
                                "duplicate")
                 else:
                     seen[slot] = i
+
+    def same_place(self, out: Data, node: Mapping, where: list[str]) -> None:
+        """Warn at a group meeting where and when another group (another id) meets: most
+        often the same meeting entered twice."""
+        if out.get("attendance") == "online" or out.get("status") == "closed":
+            return
+        places = []
+        if out.get("address"):
+            places.append(" ".join(re.findall(r"\w+", schema.fold(out["address"]))))
+        if out.get("latitude") is not None and out.get("longitude") is not None:
+            places.append(f"{out['latitude']:.4f},{out['longitude']:.4f}")
+        for meeting in out.get("meetings", []):
+            for place in places:
+                key = (place, meeting.get("day", ""), meeting.get("time", ""))
+                other = self.slots.setdefault(key, (out.get("id", ""), node.line))
+                if other[0] != out.get("id", ""):
+                    self.warn(node, where, f"meets where and when '{other[0]}' (line "
+                              f"{other[1]}) meets: {meeting.get('day')} at "
+                              f"{meeting.get('time')}; if it is the same meeting, keep one "
+                              "entry")
+                    return
 
     def spelled(self, node: Node, where: list[str], town: str) -> None:
         """A town written one way everywhere: warn at a second spelling."""
