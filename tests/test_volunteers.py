@@ -215,3 +215,31 @@ def test_changed_since_fails_only_for_the_entries_a_change_touched(run, tmp_path
     assert unknown.stderr == ("peerfind: error: --changed-since: git does not know the "
                               "revision 'no-such-ref'; fetch it first (git fetch origin) or "
                               "give a commit or branch\n")
+
+
+def test_report_drafts_a_correction_with_a_prefilled_issue(run, tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    path = tmp_path / "groups.yaml"
+    path.write_text((ROOT / "tests" / "fixtures" / "catalogue.yaml").read_text().replace(
+        "notes: Fictional data for tests.\n", "notes: Fictional data for tests.\n"
+        "feedback: https://example.org/fictional/issues/new\n"))
+    result = run("report", "otherton hope", "-c", str(path))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:4] == ["Correction: Otherton Hope (otherton-na)", "",
+                         "Listed now in Testville County (fictional):", "  id: otherton-na"]
+    assert "  meets: Tuesday 6:30–7:30 pm; Saturday 10:00 am" in lines
+    link = lines[-1].removeprefix("Send it: ")
+    query = parse_qs(urlsplit(link).query)
+    assert link.startswith("https://example.org/fictional/issues/new?title=Correction")
+    assert query["title"] == ["Correction: Otherton Hope (otherton-na)"]
+    assert query["body"][0].startswith("Listed now in Testville County (fictional):\n")
+    mail = path.read_text().replace("https://example.org/fictional/issues/new",
+                                    "lists@example.org")
+    path.write_text(mail)
+    data = json.loads(run("report", "otherton-na", "-c", str(path), "--json").stdout)
+    assert data["link"].startswith("mailto:lists@example.org?subject=Correction%3A%20Otherton")
+    path.write_text(mail.replace("lists@example.org", "not an address"))
+    assert "'not an address' is neither a web address nor an e-mail address" in run(
+        "validate", str(path)).stdout

@@ -630,6 +630,45 @@ def show(
 
 @app.command()
 @_errors
+def report(
+    ident: Annotated[str, typer.Argument(
+        metavar="WHAT", help="A row number of the last listing, a group id or a name.")],
+    json_out: JsonOption = False,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Tell the list's keepers a listing is wrong.
+
+    Drafts a correction for one group: what is listed now, the questions to
+    answer, and where to send it (a pre-filled issue or e-mail, from the
+    catalogue's feedback address).
+
+    Examples:
+
+      peerfind report 3
+
+      peerfind report "st lukes" --json
+    """
+    from peerfind.models import Group
+    from peerfind.report import draft
+
+    cat, _ = _load(catalogue)
+    entry = _find(cat, ident)
+    if not isinstance(entry, Group):
+        raise UsageError(f"report: '{ident}' is a resource; report takes a group of meetings")
+    found = draft(entry, cat, _today())
+    if json_out:
+        return _print_json(found._asdict())
+    typer.echo(f"{found.title}\n\n{found.body}")
+    if found.link:
+        typer.echo(f"Send it: {found.link}")
+    else:
+        typer.echo("This catalogue names no address for corrections (its feedback key). Give "
+                   "the text above to whoever keeps the list, and check the fellowship's own "
+                   "finder: peerfind resources --kind directory")
+
+
+@app.command()
+@_errors
 def helplines(json_out: JsonOption = False, catalogue: CatalogueOption = None) -> None:
     """Crisis and help lines.
 

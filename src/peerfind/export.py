@@ -17,6 +17,7 @@ from typing import Any
 
 from peerfind import records, schema, trust
 from peerfind.i18n import strings
+from peerfind.fetch import is_web
 from peerfind.listing import one_tap
 from peerfind.models import Catalogue, Group, Meeting
 from peerfind.schema import town_key
@@ -122,7 +123,7 @@ def meeting_guide(catalogue: Catalogue, occurrences: list[Occurrence], today: dt
             "group_notes": g.notes or None,
             "updated": f"{as_of.isoformat()} 00:00:00",
             "timezone": catalogue.timezone,
-            "feedback_url": catalogue.feedback_url or None,
+            "feedback_url": catalogue.feedback if is_web(catalogue.feedback) else None,
             "url": g.contact.url if g.contact and g.contact.url else None,
             "contact_1_name": g.contact.name if g.contact and g.contact.name else None,
             "contact_1_email": g.contact.email if g.contact and g.contact.email else None,

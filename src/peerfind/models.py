@@ -186,7 +186,7 @@ class Catalogue(_Model):
     resources: tuple[Resource, ...] = ()
     groups: tuple[Group, ...] = ()
     country: str = ""
-    feedback_url: str = ""
+    feedback: str = ""  # an issue URL or an e-mail address, for corrections
 
     @property
     def meeting_count(self) -> int:
@@ -260,7 +260,7 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
         updated=dt.date.fromisoformat(data["updated"]),
         state=data.get("state", ""),
         country=data.get("country", ""),
-        feedback_url=data.get("feedback_url", ""),
+        feedback=data.get("feedback", ""),
         notes=data.get("notes", ""),
         towns=tuple(Town(**town) for town in data.get("towns", ())),
         helplines=tuple(

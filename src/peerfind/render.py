@@ -424,7 +424,8 @@ def entry(item: Group | Resource, catalogue: Catalogue, today: dt.date,
           h24: bool = False) -> RenderableType:
     """``peerfind show``: one group or resource, then the reminder."""
     if isinstance(item, Group):
-        return Stack(group_panel(item, today, h24), *links(item, catalogue.state),
+        wrong = Text(f"Something wrong here? peerfind report {item.id}", style="dim")
+        return Stack(group_panel(item, today, h24), *links(item, catalogue.state), wrong,
                      footer(catalogue))
     return Stack(resource_panel(item), footer(catalogue))
 

@@ -210,8 +210,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "timezone": Field("timezone", required=True, doc="IANA zone of every meeting time"),
         "state": Field("text", doc="two-letter state or province code, for exports"),
         "country": Field("text", doc="the country, for exports (e.g. USA)"),
-        "feedback_url": Field("url", doc="where people report a wrong listing; exports carry "
-                              "it"),
+        "feedback": Field("text", doc="where people send corrections: an issue URL such as "
+                          "https://github.com/OWNER/REPO/issues/new, or an e-mail address"),
         "updated": Field("date", required=True, doc="the day the catalogue was last edited"),
         "notes": TEXT,
         "towns": Field("list", section="town", doc="town centres, for --near"),

@@ -415,6 +415,11 @@ class Checker:
     # -- checks that need more than one field -----------------------------
     def after_catalogue(self, out: Data, given: dict[str, Node], node: Mapping,
                         where: list[str]) -> None:
+        feedback = out.get("feedback")
+        if feedback is not None and not (is_url(feedback) or EMAIL.fullmatch(feedback)):
+            self.error(given["feedback"], ["feedback"], f"'{feedback}' is neither a web address "
+                       "nor an e-mail address; give e.g. https://github.com/OWNER/REPO/issues/new "
+                       "or lists@example.org")
         version = out.get("catalogue")
         if version is not None and version != schema.FORMAT_VERSION:
             self.error(given["catalogue"], ["catalogue"], f"format version {version} is not "
