@@ -198,7 +198,7 @@ def test_show_json(run):
          "these ids\n"),
         (["show", "3"], 1, "peerfind: error: no listing to take row 3 from; run 'peerfind "
          "tonight' or 'peerfind list' first, or give an id or a name\n"),
-        (["resources", "--kind", "shelter"], 2, "peerfind: error: --kind: 'shelter' is not a "
+        (["resources", "--kind", "shelter"], 2, "peerfind: error: --kind: 'shelter' is not a known "
          "resource kind; expected one of crisis, treatment, hospital, community, directory\n"),
         (["list", "--catalogue", "tests"], 1, "tests: error: is a directory, not a catalogue "
          "file; give the path of a .yaml file such as data/groups.yaml\n"),
@@ -356,3 +356,19 @@ def test_export_one_groups_next_meetings_as_single_events_with_an_alarm(run):
         "peerfind: error: --next and --alarm: only for --format ics\n")
     weekly = Calendar.from_ical(run("export", "-f", "ics", "--id", "night-owls").stdout)
     assert all("RRULE" in e for e in weekly.walk("VEVENT"))
+
+
+def test_one_vocabulary_for_every_command(run, tmp_path):
+    out = tmp_path / "na.yaml"
+    imported = run("import", "tests/fixtures/feed-quirks.json", "--fellowship",
+                   "narcotics  ANONYMOUS", "--timezone", "America/New_York", "-o", str(out))
+    assert imported.exit_code == 0 and "fellowship: NA" in out.read_text()
+    assert [r["id"] for r in json.loads(run("list", "--fellowship", "narcotics anonymous",
+                                            "--json", "--at", AT).stdout)][:1] == ["otherton-na"]
+    nowhere = run("resources", "--town", "Nowhere")
+    assert (nowhere.exit_code, nowhere.stderr) == (2, (
+        "peerfind: error: --town: 'Nowhere' is not a known town; expected one of Farborough, "
+        "Otherton, Testville\n"))
+    assert "Example Crisis Centre" in run("resources", "--town", " TESTVILLE").stdout
+    spanish = json.loads(run("list", "--language", "es", "--json", "--at", AT).stdout)
+    assert {r["id"] for r in spanish} == {"hostile-names"}

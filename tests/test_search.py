@@ -176,7 +176,8 @@ def test_an_in_person_group_of_unknown_distance_is_kept():
          "Celebrate-Recovery, All-Recovery"),
         ({"town": ("Otherten",)}, "--town: 'Otherten' is not a known town (did you mean "
          "'Otherton'?); expected one of Farborough, Otherton, Testville"),
-        ({"attendance": "zoom"}, "--attendance: 'zoom' is not a known attendance; expected "
+        ({"attendance": "by pigeon"}, "--attendance: 'by pigeon' is not a known attendance; "
+         "expected "
          "one of in-person, online, hybrid"),
         ({"time": ("evenings",)}, "--time: 'evenings' is not a known time of day (did you "
          "mean 'evening'?); expected one of morning, afternoon, evening, night"),
@@ -199,8 +200,8 @@ def test_an_in_person_group_of_unknown_distance_is_kept():
          "miles above 0, such as 10"),
         ({"or_online": True}, "--or-online: goes with --near PLACE --within MILES, to keep "
          "online meetings beside the ones near enough"),
-        ({"language": "english-ish"}, "--language: 'english-ish' is not a known meeting type "
-         "(a name or Meeting Guide code) (did you mean 'english'?); expected one of "),
+        ({"language": "english-ish"}, "--language: 'english-ish' is not a known language (a "
+         "name, or a code such as es) (did you mean 'english'?); expected one of "),
     ],
 )
 def test_unknown_values_are_usage_errors(options, message):

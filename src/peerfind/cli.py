@@ -721,15 +721,15 @@ def resources(
     from peerfind import records
     from peerfind.problems import UsageError
 
+    from peerfind import vocabulary as words
+    from peerfind.schema import town_key
+
     cat, _ = _load(catalogue)
-    kinds = {k.casefold() for k in kind or ()}
-    unknown = kinds - set(schema.RESOURCE_KINDS)
-    if unknown:
-        raise UsageError(f"--kind: '{sorted(unknown)[0]}' is not a resource kind; expected one "
-                         f"of {', '.join(schema.RESOURCE_KINDS)}")
+    kinds = {words.resource_kind(k) for k in kind or ()}
+    place = words.town(town, [*(t.name for t in cat.towns), *(r.town for r in cat.resources)]) \
+        if town is not None else None
     chosen = [r for r in cat.resources
-              if (not kinds or r.kind in kinds)
-              and (town is None or r.town.casefold() == town.strip().casefold())]
+              if (not kinds or r.kind in kinds) and (place is None or town_key(r.town) == place)]
     if json_out:
         return _print_json([records.resource(r) for r in chosen])
     from peerfind import render
@@ -1012,16 +1012,9 @@ def import_(
     from peerfind import sources as live
     from peerfind.importing import one_off
 
-    key = None
-    if fellowship is not None:
-        key = {k.casefold(): k for k in schema.FELLOWSHIPS}.get(fellowship.strip().casefold())
-        key = key or schema.CHOICE_ALIASES["fellowship"].get(fellowship.strip().casefold())
-        if key is None:
-            from peerfind.validate import did_you_mean
+    from peerfind import vocabulary as words
 
-            raise UsageError(f"--fellowship: '{fellowship}' is not a known fellowship"
-                             f"{did_you_mean(fellowship, list(schema.FELLOWSHIPS))}; expected "
-                             f"one of {', '.join(schema.FELLOWSHIPS)}")
+    key = words.fellowship(fellowship) if fellowship is not None else None
     today = _today()
     if feed.lower().startswith(("http://", "https://")) and sys.stderr.isatty():
         _stderr(f"peerfind: fetching {feed} ...")

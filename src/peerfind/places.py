@@ -85,7 +85,7 @@ def near(value: str, catalogue: Catalogue) -> tuple[float, float]:
         if found is not None:
             return found
     names = [town.name for town in catalogue.towns]
-    from peerfind.search import suggest
+    from peerfind.vocabulary import suggest
 
     raise UsageError(f"--near: '{value}' is not a town, ZIP code or LAT,LON that peerfind "
                      f"knows{suggest(value, names)}; expected a town such as "

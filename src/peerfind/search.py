@@ -9,14 +9,15 @@ changes come out right.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import schema, trust
-from peerfind.schema import ATTENDANCE_WORDS, DAY_ALIASES, TIME_BUCKETS, fold, town_key
+from peerfind.schema import DAY_ALIASES, fold, town_key
+from peerfind import vocabulary as words
+from peerfind.vocabulary import suggest
 from peerfind.models import Catalogue, Group, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
 
@@ -97,17 +98,6 @@ class RawFilters(NamedTuple):
 # -- parsing what the user typed ----------------------------------------------
 
 
-def suggest(value: str, choices: list[str]) -> str:
-    folded = {choice.casefold(): choice for choice in choices}
-    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.6)
-    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
-
-
-def _unknown(option: str, value: str, what: str, choices: list[str]) -> UsageError:
-    return UsageError(f"{option}: '{value}' is not a known {what}{suggest(value, choices)}; "
-                      f"expected one of {', '.join(choices)}")
-
-
 def parse_clock(value: str, option: str) -> str:
     """'7:30', '19:30', '7pm', '7:30 pm' -> '19:30' (HH:MM, 24-hour)."""
     match = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?\s*", value, re.IGNORECASE)
@@ -151,46 +141,15 @@ def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None
 
 def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filters:
     """Check every option against the catalogue; unknown values raise UsageError."""
-    fellowships = set()
-    by_name = {key.casefold(): key for key in schema.FELLOWSHIPS}
-    by_name |= {name.casefold(): key for key, (name, _) in schema.FELLOWSHIPS.items()}
-    for value in raw.fellowship:
-        key = by_name.get(value.strip().casefold())
-        if key is None:
-            raise _unknown("--fellowship", value, "fellowship", list(schema.FELLOWSHIPS))
-        fellowships.add(key)
-
-    types = {_type_slug(value, "--type") for value in raw.type}
-
-    towns = {town_key(value) for value in raw.town}
-    if towns:
-        spellings = {town_key(t.name): t.name for t in catalogue.towns}
-        for group in catalogue.groups:
-            if group.town:
-                spellings.setdefault(town_key(group.town), group.town)
-        for value in raw.town:
-            if town_key(value) not in spellings:
-                raise _unknown("--town", value, "town", sorted(spellings.values()))
-
-    attendance = None
-    if raw.attendance is not None:
-        attendance = ATTENDANCE_WORDS.get(raw.attendance.strip().casefold())
-        if attendance is None:
-            raise _unknown("--attendance", raw.attendance, "attendance",
-                           ["in-person", "online", "hybrid"])
-
-    language = None
-    if raw.language is not None:
-        language = _type_slug(raw.language, "--language")
-        if language not in schema.LANGUAGES:
-            raise _unknown("--language", raw.language, "language", list(schema.LANGUAGES))
-
-    buckets = []
-    for value in raw.time:
-        bucket = TIME_BUCKETS.get(value.strip().casefold())
-        if bucket is None:
-            raise _unknown("--time", value, "time of day", list(TIME_BUCKETS))
-        buckets.append(bucket)
+    fellowships = {words.fellowship(value) for value in raw.fellowship}
+    types = {words.meeting_type(value) for value in raw.type}
+    towns = set()
+    if raw.town:
+        known = [t.name for t in catalogue.towns] + [g.town for g in catalogue.groups]
+        towns = {words.town(value, known) for value in raw.town}
+    attendance = words.attendance(raw.attendance) if raw.attendance is not None else None
+    language = words.language(raw.language) if raw.language is not None else None
+    buckets = [words.time_of_day(value) for value in raw.time]
 
     if raw.within is not None and raw.near is None:
         raise UsageError("--within: needs --near PLACE (a town or LAT,LON) to measure from")
@@ -226,18 +185,6 @@ def _place(value: str, catalogue: Catalogue) -> tuple[float, float]:
     from peerfind.places import near  # ZIP codes and all: only when --near is given
 
     return near(value, catalogue)
-
-
-def _type_slug(value: str, option: str) -> str:
-    """A type given as a slug ('open') or a Meeting Guide code ('O')."""
-    text = value.strip()
-    if text.casefold() in schema.ALL_TYPES:
-        return text.casefold()
-    for slug, code in schema.ALL_TYPES.items():
-        if code.casefold() == text.casefold():
-            return slug
-    raise _unknown(option, value, "meeting type (a name or Meeting Guide code)",
-                   sorted(schema.ALL_TYPES))
 
 
 # -- matching -------------------------------------------------------------------
