@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import inspect
 import os
 import sys
 import textwrap
@@ -22,6 +21,7 @@ import typer
 from peerfind import __version__, schema
 from peerfind.problems import CatalogueError, PeerfindError, UsageError
 from peerfind.schema import DAY_ALIASES, TIME_BUCKETS
+from peerfind.startup import SharedOptions, single_command
 
 if TYPE_CHECKING:
     from peerfind.models import Catalogue
@@ -300,54 +300,19 @@ _FILTERS: list[tuple[str, Any, Any]] = [
 ]
 
 
-@functools.cache
-def _filter_parameters() -> list[inspect.Parameter]:
-    """The shared filter options as keyword parameters, built once for every command."""
-    return [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[kind, option],
-                          default=False if kind is bool else None)
-        for name, kind, option in _FILTERS
-    ]
+def _collect(given: dict[str, Any]) -> dict[str, Any]:
+    """The filter options as typed: ``raw`` (RawFilters) and ``at``."""
+    from peerfind.search import RawFilters
+
+    raw = RawFilters(**{
+        name: tuple(given[name] or ()) if kind == list[str] | None else given[name]
+        for name, kind, _ in _FILTERS if name != "at"
+    })
+    return {"raw": raw, "at": given["at"]}
 
 
-class with_filters:  # noqa: N801 - used as a decorator, like a function
-    """Add the shared filter options to a command; it receives them as ``raw`` and ``at``.
-
-    Typer reads the signature, with the filter options in it, only when it builds
-    this command: start-up builds just the command that runs, so the others never
-    pay for theirs.
-    """
-
-    def __init__(self, command: Callable[..., Any]) -> None:
-        functools.update_wrapper(self, command, updated=(),
-                                 assigned=("__module__", "__name__", "__qualname__", "__doc__"))
-        self._command = command
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from peerfind.search import RawFilters
-
-        given = {name: kwargs.pop(name) for name, _, _ in _FILTERS}
-        raw = RawFilters(**{
-            name: tuple(given[name] or ()) if kind == list[str] | None else given[name]
-            for name, kind, _ in _FILTERS if name != "at"
-        })
-        return self._command(*args, raw=raw, at=given["at"], **kwargs)
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        command = self._command
-        own = [
-            p.replace(kind=inspect.Parameter.KEYWORD_ONLY,
-                      annotation=eval(p.annotation, command.__globals__))  # noqa: S307 - our own
-            for p in inspect.signature(command).parameters.values()
-            if p.name not in ("raw", "at")
-        ]
-        return inspect.Signature(_filter_parameters() + own)
-
-    @property
-    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
-        return {p.name: p.annotation for p in self.__signature__.parameters.values()}
+# Add the shared filter options to a command; it receives them as ``raw`` and ``at``.
+with_filters = SharedOptions(_FILTERS, _collect, receives=("raw", "at"))
 
 
 def _settings(folders: Any = None) -> Settings:
@@ -1246,18 +1211,6 @@ def _count(found: list[Any]) -> str:
     return plural(len(found), "meeting")
 
 
-def _only(name: str) -> typer.Typer:
-    """The app with just one command: Typer builds every command's options before it
-    runs any, so for ``peerfind list ...`` building only ``list`` saves start-up time."""
-    for command in app.registered_commands:
-        if (command.name or command.callback.__name__) == name:  # type: ignore[union-attr]
-            single = typer.Typer(**APP_SETTINGS)
-            single.registered_callback = app.registered_callback
-            single.registered_commands = [command]
-            return single
-    return app
-
-
 WRITERS = ("handout", "export", "import", "sync", "schema", "config")
 
 
@@ -1268,7 +1221,7 @@ def _terminated(number: int, frame: Any) -> None:
 def main() -> None:
     argv = sys.argv[1:]
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
-    chosen = _only(argv[0]) if argv and not completing else app
+    chosen = single_command(app, argv[0], APP_SETTINGS) if argv and not completing else app
     if argv and argv[0] in WRITERS:  # SIGTERM unwinds like Ctrl-C: temporary files go
         import signal
 
