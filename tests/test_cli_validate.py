@@ -166,6 +166,7 @@ def test_version(run):
     assert result.exit_code == 0
 
 
+@pytest.mark.installed
 def test_python_dash_m_runs_without_a_traceback(tmp_path):
     (tmp_path / "bad.yaml").write_text("- not a mapping\n")
     result = subprocess.run(
@@ -177,6 +178,7 @@ def test_python_dash_m_runs_without_a_traceback(tmp_path):
     assert result.stdout.startswith("bad.yaml:1:1: error: the top level is a list;")
 
 
+@pytest.mark.installed
 @pytest.mark.parametrize(
     ("args", "code", "stdout_start"),
     [
@@ -197,6 +199,7 @@ def test_the_console_entry_point(args, code, stdout_start):
         assert "Error: No such command 'lst'. Did you mean 'list'?" in result.stderr
 
 
+@pytest.mark.installed
 def test_shell_completion_of_option_values():
     env = {**os.environ, "_PEERFIND_COMPLETE": "complete_bash",
            "COMP_WORDS": "peerfind list --day sat", "COMP_CWORD": "3"}

@@ -109,6 +109,7 @@ def test_a_folder_that_does_not_exist_is_one_line(tmp_path):
         files.write_atomic(tmp_path / "no" / "out.csv", b"x")
 
 
+@pytest.mark.installed
 def test_an_input_that_is_a_fifo_is_refused(tmp_path):
     fifo = tmp_path / "feed.json"
     os.mkfifo(fifo)
@@ -119,6 +120,7 @@ def test_an_input_that_is_a_fifo_is_refused(tmp_path):
         "JSON file or an http(s) URL\n"))
 
 
+@pytest.mark.installed
 @pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() or Path("/usr/bin/chromium-browser")
                          .exists()), reason="needs Chromium")
 def test_sigterm_during_a_pdf_leaves_no_temporary_files(tmp_path):

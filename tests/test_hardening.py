@@ -151,6 +151,7 @@ def test_paths_that_are_no_catalogue_are_one_line_errors(path, message, run):
     assert (result.exit_code, result.stderr) == (1, message + "\n")
 
 
+@pytest.mark.installed
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
     fifo = tmp_path / "groups.yaml"
     os.mkfifo(fifo)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
 import zipfile
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.installed  # the installed peerfind, not mutmut's copy
 
 
 def test_wheel_ships_the_catalogue_and_finds_it_from_anywhere(tmp_path):

@@ -14,6 +14,8 @@ import pytest
 from peerfind.cli import app
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.installed  # the installed peerfind, not mutmut's copy
+
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 SCRIPT = shutil.which("peerfind", path=str(Path(sys.executable).parent)) or "peerfind"
 
