@@ -51,7 +51,9 @@ def bundled() -> Source:
     the installed copy, the working tree's data/groups.yaml, so that an edit is seen."""
     path = bundled_path()
     tree = checkout()
-    if tree is not None and tree.resolve() != path.resolve():
+    # peerfind run from inside that checkout (an editable install, a mutation-testing
+    # copy) reads its own data; an installed copy elsewhere reads the checkout's.
+    if tree is not None and not path.resolve().is_relative_to(tree.resolve().parents[1]):
         return Source(tree, _shown(tree), checkout=True)
     return Source(path, _shown(path))
 
