@@ -19,12 +19,6 @@ _LAT_LON = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
 _STATE = re.compile(r"^(.*?)[\s,]+([A-Za-z]{2})\s*$")
 
 
-def _zip_table() -> Any:
-    import zipcodes
-
-    return zipcodes
-
-
 def _centre(found: list[dict[str, Any]]) -> tuple[float, float] | None:
     """The mean of the ZIP codes' centres (a town may have several)."""
     points = []
@@ -39,15 +33,19 @@ def _centre(found: list[dict[str, Any]]) -> tuple[float, float] | None:
 
 
 def by_zip(code: str) -> tuple[float, float] | None:
+    import zipcodes
+
     try:
-        return _centre(_zip_table().matching(code))
+        return _centre(zipcodes.matching(code))
     except (ValueError, TypeError):
         return None
 
 
 def by_town(name: str, state: str) -> tuple[float, float] | None:
+    import zipcodes
+
     wanted = town_key(name)
-    found = [entry for entry in _zip_table().filter_by(state=state.upper())
+    found = [entry for entry in zipcodes.filter_by(state=state.upper())
              if town_key(entry.get("city", "")) == wanted
              and entry.get("zip_code_type") != "MILITARY"]
     standard = [entry for entry in found if entry.get("zip_code_type") == "STANDARD"]
