@@ -156,12 +156,6 @@ def _table(*columns: str) -> Table:
     return table
 
 
-def meeting_cell(group: Group) -> Text:
-    """The group's name; on the next line its fellowship and where it meets."""
-    return Text.assemble(safe(group.name, "bold"), "\n", f"{group.fellowship} · ",
-                         where(group))
-
-
 def whole(label: str, value: str) -> Text:
     """A line never wrapped or cut, such as a link: the terminal wraps it, if need be,
     so it can still be copied whole (print it with crop=False)."""
