@@ -243,3 +243,40 @@ def test_report_drafts_a_correction_with_a_prefilled_issue(run, tmp_path):
     path.write_text(mail.replace("lists@example.org", "not an address"))
     assert "'not an address' is neither a web address nor an e-mail address" in run(
         "validate", str(path)).stdout
+
+
+def test_report_prints_the_whole_listing_and_every_question(run, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("report", "farborough-women", "-c", "tests/fixtures/catalogue.yaml")
+    assert result.stdout == (
+        "Correction: Women's Hybrid (farborough-women)\n"
+        "\n"
+        "Listed now in Testville County (fictional):\n"
+        "  id: farborough-women\n"
+        "  name: Women's Hybrid\n"
+        "  fellowship: AA\n"
+        "  meets: Friday 6:00–7:00 pm\n"
+        "  where: Library Room, 3 Example Lane, Farborough\n"
+        "  online: https://example.org/women\n"
+        "  status: active\n"
+        "  trust: confirmed by a person on 1 Oct 2026\n"
+        "  source: invented for tests\n"
+        "\n"
+        "What is wrong (fill in what you know):\n"
+        "- It no longer meets (since when?): \n"
+        "- The day or time is now: \n"
+        "- The place or address is now: \n"
+        "- The online link, phone, meeting id or passcode is now: \n"
+        "- Something else: \n"
+        "- How you know (a phone call, the group's own listing, a visit), and the date: \n"
+        "\n"
+        "This catalogue names no address for corrections (its feedback key). Give the text "
+        "above to whoever keeps the list, and check the fellowship's own finder: peerfind "
+        "resources --kind directory\n")
+    online = run("report", "smart-online", "-c", "tests/fixtures/catalogue.yaml").stdout
+    assert "  where: online\n  online: https://example.org/smart · 555 555 5555\n" in online
+    assert "  meets: Tuesday 8:00–9:30 pm; Friday 7:00–8:00 am\n" in online
+    resource = run("report", "example-finder", "-c", "tests/fixtures/catalogue.yaml")
+    assert (resource.exit_code, resource.stderr) == (2, (
+        "peerfind: error: report: 'example-finder' is a resource; report takes a group of "
+        "meetings\n"))
