@@ -128,3 +128,20 @@ def _shape(node):
     if isinstance(node, Mapping):
         return [(_shape(k), _shape(v)) for k, v in node.items]
     return [_shape(item) for item in node.items]
+
+
+def test_the_message_about_nesting_names_what_a_catalogue_needs():
+    import yaml
+
+    from peerfind.yamlio import TOO_DEEP
+    from tests.conftest import ROOT
+
+    def depth(value):
+        children = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, list) else ()
+        return 1 + max((depth(child) for child in children), default=0)
+
+    documented = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    example = documented.split("```yaml\n", 1)[1].split("```", 1)[0]
+    needed = depth(yaml.safe_load(example)) - 1  # the innermost values are not a level
+    assert f"a catalogue needs at most {needed}:" in TOO_DEEP

@@ -20,7 +20,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = 32
 MAX_ALIAS_NODES = 10_000
-TOO_DEEP = (f"nesting is deeper than {MAX_DEPTH} levels; a catalogue needs at most 5: "
+TOO_DEEP = (f"nesting is deeper than {MAX_DEPTH} levels; a catalogue needs at most 6: "
             "check the indentation and brackets")
 
 STR = "tag:yaml.org,2002:str"
