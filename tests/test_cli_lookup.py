@@ -275,10 +275,10 @@ def test_a_town_matches_whatever_its_case_or_accents_cache_included(run, tmp_pat
         assert [r["id"] for r in found] == ["accent"]
     assert run("validate", str(path)).stdout == (
         f"{path}:11:58: warning: groups[1] lower > town: town 'springfield' is written "
-        "'Springfield' at line 7; write a town the same way everywhere\n"
+        "'Springfield' at line 7; write a town the same way everywhere [PF506 town-spelling]\n"
         f"{path}:13:60: warning: groups[2] accent > town: town 'Tivolí' is not in towns:, so "
         "--near cannot measure how far this group is; add it to towns: with its latitude and "
-        "longitude, or give the group latitude: and longitude:\n"
+        "longitude, or give the group latitude: and longitude: [PF507 town-unknown]\n"
         f"{path}: 3 groups, 3 meetings, 0 help lines, 0 resources - valid (2 warnings)\n")
 
 

@@ -42,13 +42,13 @@ def test_github_format(run, monkeypatch):
     monkeypatch.chdir(BAD)
     result = run("validate", "--format", "github", "header.yaml")
     assert result.stdout == (
-        "::error file=header.yaml,line=2,col=12::catalogue: format version 2 is not one this "
-        "peerfind reads; expected 1\n"
-        "::error file=header.yaml,line=4,col=11::timezone: 'America/NewYork' is not a time "
-        "zone; expected an IANA name such as America/New_York (did you mean "
-        "'America/New_York'?)\n"
-        "::error file=header.yaml,line=5,col=10::updated: '2026-02-30' is not a real date; "
-        "check the month and day\n"
+        "::error file=header.yaml,line=2,col=12,title=PF105 format-version::catalogue: format "
+        "version 2 is not one this peerfind reads; expected 1\n"
+        "::error file=header.yaml,line=4,col=11,title=PF209 bad-time-zone::timezone: "
+        "'America/NewYork' is not a time zone; expected an IANA name such as America/New_York "
+        "(did you mean 'America/New_York'?)\n"
+        "::error file=header.yaml,line=5,col=10,title=PF204 bad-date::updated: '2026-02-30' is "
+        "not a real date; check the month and day\n"
     )
     assert result.exit_code == 1
 
@@ -67,6 +67,8 @@ def test_json_format(run, monkeypatch):
                 "line": 1,
                 "col": 1,
                 "severity": "error",
+                "code": "PF010",
+                "name": "empty-file",
                 "where": "",
                 "message": "the file is empty; a catalogue starts with 'catalogue: 1' "
                 "(see docs/catalogue.md)",
@@ -105,9 +107,10 @@ def test_warnings_pass_unless_strict(run, tmp_path, monkeypatch):
     (tmp_path / "stale.yaml").write_text(STALE)
     expected = (
         "stale.yaml:7:5: warning: groups[0] a: no source; add source: where these facts came "
-        "from (a web site, a printed list, a phone call)\n"
+        "from (a web site, a printed list, a phone call) [PF501 no-source]\n"
         "stale.yaml:13:14: warning: groups[0] a > checked: 2000-01-01 is over a year ago; "
-        "confirm the entry and update checked, or set status: unverified\n"
+        "confirm the entry and update checked, or set status: unverified [PF502 "
+        "stale-checked]\n"
     )
     result = run("validate", "stale.yaml")
     assert result.stdout == expected + (
@@ -118,7 +121,8 @@ def test_warnings_pass_unless_strict(run, tmp_path, monkeypatch):
     assert strict.stdout == expected + "stale.yaml: 0 errors, 2 warnings\n"
     assert strict.exit_code == 1
     github = run("validate", "--strict", "--format", "github", "stale.yaml")
-    assert github.stdout.splitlines()[0].startswith("::warning file=stale.yaml,line=7,col=5::")
+    assert github.stdout.splitlines()[0].startswith(
+        "::warning file=stale.yaml,line=7,col=5,title=PF501 no-source::")
     assert github.exit_code == 1
 
 
@@ -126,16 +130,16 @@ def test_warnings_pass_unless_strict(run, tmp_path, monkeypatch):
     ("setup", "arg", "expected"),
     [
         (None, "missing.yaml", "missing.yaml: error: no such file; check the path, or unset "
-         "PEERFIND_CATALOGUE to use the bundled catalogue"),
+         "PEERFIND_CATALOGUE to use the bundled catalogue [PF001 not-a-file]"),
         ("dir", "folder", "folder: error: is a directory, not a catalogue file; give the path "
-         "of a .yaml file such as data/groups.yaml"),
+         "of a .yaml file such as data/groups.yaml [PF001 not-a-file]"),
         ("huge", "huge.yaml", "huge.yaml: error: is 50.0 MiB; a catalogue may be at most 20 "
-         "MiB: check that this is the right file"),
+         "MiB: check that this is the right file [PF001 not-a-file]"),
         ("binary", "logo.png", "logo.png:1:1: error: byte 0x89 is not valid UTF-8; the file "
-         "may be binary or saved in another encoding: save it as UTF-8"),
+         "may be binary or saved in another encoding: save it as UTF-8 [PF002 not-utf8]"),
         ("prose", "notes.txt", "notes.txt:1:1: error: the top level is 'Meetings are on "
          "Mondays.'; expected a mapping with the keys catalogue, area, timezone, updated, "
-         "groups (see docs/catalogue.md)"),
+         "groups (see docs/catalogue.md) [PF103 wrong-shape]"),
     ],
 )
 def test_bad_files(setup, arg, expected, run, tmp_path, monkeypatch):

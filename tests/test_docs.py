@@ -108,3 +108,17 @@ def test_json_doc_names_every_key():
             *records.group(group, today),
             *records.resource(catalogue.resources[0]), *records.helpline(catalogue.helplines[0])]
     assert [key for key in keys if f"`{key}`" not in doc] == []
+
+
+def test_every_problem_code_is_documented_and_every_message_has_one():
+    from peerfind.problems import CODES
+
+    documented = (ROOT / "docs" / "problems.md").read_text(encoding="utf-8")
+    assert [code for code, _, _ in CODES] == re.findall(r"^\| (PF\d{3}) \|", documented,
+                                                       re.MULTILINE)
+    assert len({code for code, _, _ in CODES}) == len(CODES)
+    for out in (ROOT / "tests" / "catalogues" / "invalid").glob("*.out"):
+        lines = [line for line in out.read_text().splitlines() if ": error: " in line
+                 or ": warning: " in line]
+        assert lines and all(re.search(r" \[PF\d{3} [a-z0-9-]+\]$", line) for line in lines)
+        assert "PF999" not in out.read_text(), out.name

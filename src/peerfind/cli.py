@@ -203,7 +203,7 @@ def _validate_one(source: Any, output: Format, strict: bool,
         for line in report.format_github(source.shown, found):
             typer.echo(line)
     elif output is Format.text:
-        for line in report.format_text(source.shown, found):
+        for line in report.format_text(source.shown, found, codes=True):
             typer.echo(line)
         if failed:
             typer.echo(report.count_line(source.shown, found))
