@@ -87,7 +87,8 @@ def test_a_lookup_by_town_reads_only_that_towns_groups(copy, tmp_path):
     some = load(copy, TODAY, cache=folder, towns=[" otherton ", "FARBOROUGH"])
     assert some.groups == tuple(g for g in whole.groups if g.town in ("Otherton", "Farborough"))
     assert len(some.groups) == 3 < len(whole.groups)
-    assert replace(some, groups=whole.groups) == whole
+    assert some.towns_only == ("farborough", "otherton") and whole.towns_only == ()
+    assert replace(some, groups=whole.groups, towns_only=()) == whole
 
 
 @pytest.mark.parametrize("towns", [["Nowhere"], ["Otherton", "Nowhere"]])

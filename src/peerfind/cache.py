@@ -59,26 +59,30 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
             return None
         data = marshal.loads(head)
         if blocks is not None:  # an overlay may have no groups at all
-            data["groups"] = _groups(blocks, towns, data.get("towns", ()))
+            data["groups"], only = _groups(blocks, towns, data.get("towns", ()))
+            if only is not None:
+                data["towns_only"] = only
     except (OSError, ValueError, TypeError, EOFError, KeyError, AttributeError):
         return None
     return data
 
 
 def _groups(blocks: dict[str, tuple[tuple[int, ...], bytes]], towns: Iterable[str] | None,
-            table: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+            table: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The groups of every block, or only of the towns asked for when the catalogue
     knows each of them (else the error for an unknown town could not list them all),
-    in catalogue order."""
+    in catalogue order; and the town keys they were narrowed to (None: all)."""
     wanted = blocks.keys()
+    only = None
     if towns is not None:
         keys = {town_key(town) for town in towns}
         if keys <= wanted | {town_key(town["name"]) for town in table}:
             wanted = keys & wanted
+            only = sorted(keys)
     placed = sorted((pair for key in wanted
                      for pair in zip(blocks[key][0], marshal.loads(blocks[key][1]))),
                     key=lambda pair: pair[0])
-    return [group for _, group in placed]
+    return [group for _, group in placed], only
 
 
 def _blocks(groups: list[dict[str, Any]]) -> dict[str, tuple[tuple[int, ...], bytes]]:

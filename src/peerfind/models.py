@@ -187,6 +187,9 @@ class Catalogue(_Model):
     groups: tuple[Group, ...] = ()
     country: str = ""
     feedback: str = ""  # an issue URL or an e-mail address, for corrections
+    # The fast path of a lookup by town: when not empty, ``groups`` holds only these
+    # towns' groups (their town keys); everything else is whole.
+    towns_only: tuple[str, ...] = ()
 
     @property
     def meeting_count(self) -> int:
@@ -261,6 +264,7 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
         state=data.get("state", ""),
         country=data.get("country", ""),
         feedback=data.get("feedback", ""),
+        towns_only=tuple(data.get("towns_only", ())),
         notes=data.get("notes", ""),
         towns=tuple(Town(**town) for town in data.get("towns", ())),
         helplines=tuple(
