@@ -15,7 +15,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import schema, trust
-from peerfind.schema import DAY_ALIASES, fold, town_key
+from peerfind.schema import fold, town_key
 from peerfind import vocabulary as words
 from peerfind.vocabulary import suggest
 from peerfind.models import Catalogue, Group, Meeting, Resource
@@ -115,28 +115,10 @@ def parse_clock(value: str, option: str) -> str:
 
 
 def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None:
+    """--day values as weekday numbers (0 = Monday); None when no day was asked for."""
     if not values:
         return None
-    days: set[int] = set()
-    for raw in values:
-        value = raw.strip().casefold()
-        if value in schema.DAYS:
-            days.add(schema.DAYS.index(value))
-        elif value in DAY_ALIASES:
-            days.add(schema.DAYS.index(DAY_ALIASES[value]))
-        elif value == "today":
-            days.add(today.weekday())
-        elif value == "tomorrow":
-            days.add((today.weekday() + 1) % 7)
-        elif value == "weekdays":
-            days.update(range(5))
-        elif value == "weekend":
-            days.update((5, 6))
-        else:
-            raise UsageError(f"--day: '{raw}' is not a day{suggest(value, list(schema.DAYS))}; "
-                             "expected monday..sunday, mon..sun, today, tomorrow, weekdays or "
-                             "weekend")
-    return frozenset(days)
+    return frozenset(day for value in values for day in words.days(value, today))
 
 
 def parse_filters(raw: RawFilters, catalogue: Catalogue, today: dt.date) -> Filters:

@@ -8,6 +8,7 @@ did-you-mean, so that ``list``, ``import``, ``resources`` and ``validate`` agree
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 
@@ -67,6 +68,21 @@ def language(value: str, option: str = "--language") -> str:
             return slug
     raise unknown(option, value, "language (a name, or a code such as es)",
                   list(schema.LANGUAGES))
+
+
+def days(value: str, today: dt.date, option: str = "--day") -> set[int]:
+    """Weekday numbers (0 = Monday) for a day, its short form, today, tomorrow,
+    weekdays or weekend."""
+    text = value.strip().casefold()
+    text = schema.DAY_ALIASES.get(text, text)
+    if text in schema.DAYS:
+        return {schema.DAYS.index(text)}
+    relative = {"today": {today.weekday()}, "tomorrow": {(today.weekday() + 1) % 7},
+                "weekdays": set(range(5)), "weekend": {5, 6}}
+    if text in relative:
+        return relative[text]
+    raise UsageError(f"{option}: '{value}' is not a day{suggest(text, list(schema.DAYS))}; "
+                     "expected monday..sunday, mon..sun, today, tomorrow, weekdays or weekend")
 
 
 def time_of_day(value: str, option: str = "--time") -> tuple[str, str]:
