@@ -684,8 +684,6 @@ def resources(
       peerfind resources --kind directory
     """
     from peerfind import records
-    from peerfind.problems import UsageError
-
     from peerfind import vocabulary as words
     from peerfind.schema import town_key
 
@@ -973,7 +971,6 @@ def import_(
 
       peerfind import --kind bmlt https://bmlt.newyorkna.org/main_server/ -o na.yaml
     """
-    from peerfind import settings as config
     from peerfind import sources as live
     from peerfind.importing import one_off
 

@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from peerfind import schema, trust
+from peerfind import trust
 from peerfind.schema import fold, town_key
 from peerfind import vocabulary as words
 from peerfind.vocabulary import suggest

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from peerfind import bmlt, fetch, listing, meetingguide
-from peerfind.listing import Context, Reading
+from peerfind import bmlt, fetch, meetingguide
 from peerfind.catalogue import SNAPSHOT_FOLDER
+from peerfind.listing import Context, Reading
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
 SNAPSHOT_VERSION = 1
