@@ -214,7 +214,8 @@ def test_unknown_values_are_usage_errors(options, message):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("19:30", "19:30"), ("7:30", "07:30"), ("7pm", "19:00"), ("7:30 PM", "19:30"),
-     ("12am", "00:00"), ("12pm", "12:00"), ("0:05", "00:05")],
+     ("12am", "00:00"), ("12pm", "12:00"), ("0:05", "00:05"), ("1pm", "13:00"),
+     ("1 a.m.", "01:00"), ("12:05am", "00:05"), (" 9:59PM ", "21:59")],
 )
 def test_parse_clock(text, expected):
     assert parse_clock(text, "--after") == expected
