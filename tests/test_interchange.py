@@ -317,3 +317,19 @@ def test_meeting_guide_slugs_stay_within_64_characters_and_apart():
     slugs = [export.mg_slug(group, m) for m in group.meetings]
     assert [len(s) for s in slugs] == [64, 64] and len(set(slugs)) == 2
     assert slugs[0].endswith("-1") and slugs[1].endswith("-2")
+
+
+def test_exports_exactly(run, expected, monkeypatch):
+    """The whole of each export of the fictional catalogue, byte for byte (the calendar's
+    time zone block, written by icalendar, is left out: it varies with its version)."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "tests/fixtures/catalogue.yaml")
+    at = ("--at", "2026-11-27T18:30")
+    ics = run("export", "-f", "ics", *at).stdout.replace("\r\n", "\n")
+    events = "".join(block.split("END:VTIMEZONE\n", 1)[-1] for block in [ics])
+    expected("export.ics", events)
+    expected("export-meeting-guide.json", run("export", "-f", "meeting-guide", "--fellowship",
+                                              "AA", "--fellowship", "NA", "--fellowship",
+                                              "SMART", "--fellowship", "Al-Anon",
+                                              "--fellowship", "CA", *at).stdout)
+    expected("export.csv", run("export", "-f", "csv", *at).stdout)
