@@ -42,8 +42,9 @@ CODES: tuple[tuple[str, str, str], ...] = (
     ("PF202", "unknown-type", r"is not a meeting type"),
     ("PF203", "bad-time", r"is not a 24-hour time"),
     ("PF204", "bad-date", r"(is not a real date|write the day as)"),
+    ("PF214", "bad-boolean", r"^expected true or false"),
     ("PF205", "bad-number", r"^(expected a whole number|expected a number|expected a distance|"
-                            r"expected true or false|[-\d.e+]+ is out of range|\d+ minutes is "
+                            r"[-\d.e+]+ is out of range|\d+ minutes is "
                             r"out of range)"),
     ("PF206", "bad-url", r"(is not a web address|is neither a web address)"),
     ("PF207", "bad-email", r"is not an email address"),
