@@ -126,6 +126,13 @@ def test_settings_apply(run, home):
          "on with the default settings"),
         ('colour = "blue"\n', "{config}: unknown setting 'colour'; the settings are home_town, "
          "fellowships, clock, catalogue, timezone; carrying on with the default settings"),
+        ('home_twn = "Beacon"\n', "{config}: unknown setting 'home_twn' (did you mean "
+         "'home_town'?); the settings are home_town, fellowships, clock, catalogue, timezone; "
+         "carrying on with the default settings"),
+        ("home_town = 5\n", "{config}: home_town must be text in quotes, e.g. home_town = "
+         "\"...\"; carrying on with the default settings"),
+        ("timezone = 5\n", "{config}: timezone must be text in quotes, e.g. timezone = \"...\"; "
+         "carrying on with the default settings"),
         ('fellowships = "AA"\n', "{config}: fellowships must be a list of names, e.g. "
          "fellowships = [\"AA\", \"NA\"]; carrying on with the default settings"),
         ("home_town = \n", "{config}:1:13: not valid TOML: Invalid value; fix the line (text "

@@ -14,7 +14,6 @@ resources and help lines of whatever catalogue is in force.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -92,13 +91,13 @@ def folders() -> Folders:
 
 
 def _check(path: Path, values: dict[str, Any]) -> Settings:
+    from peerfind.vocabulary import suggest
+
     known = Settings._fields
     for key in values:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise SettingsError(f"{path}: unknown setting '{key}'{hint}; the settings are "
-                                f"{', '.join(known)}")
+            raise SettingsError(f"{path}: unknown setting '{key}'{suggest(key, known)}; the "
+                                f"settings are {', '.join(known)}")
     for key in ("home_town", "catalogue", "timezone"):
         if key in values and not isinstance(values[key], str):
             raise SettingsError(f"{path}: {key} must be text in quotes, e.g. {key} = \"...\"")
