@@ -198,6 +198,8 @@ def test_an_in_person_group_of_unknown_distance_is_kept():
          "expected miles above 0, such as 10"),
         ({"near": "Testville", "within": -3.0}, "--within: -3 is not a distance; expected "
          "miles above 0, such as 10"),
+        ({"type": ("opn",)}, "--type: 'opn' is not a known meeting type (a name or Meeting "
+         "Guide code) (did you mean 'open'?); expected one of 11th"),
         ({"or_online": True}, "--or-online: goes with --near PLACE --within MILES, to keep "
          "online meetings beside the ones near enough"),
         ({"language": "english-ish"}, "--language: 'english-ish' is not a known language (a "
