@@ -117,6 +117,8 @@ def test_near_uses_own_coordinates_else_town_centre():
     ("  testville , ny ", (41.70, -73.92)),
     ("Testville NY", (41.70, -73.92)),
     ("41.70, -73.92", (41.70, -73.92)),
+    ("90,180", (90, 180)),  # the edges of the Earth are places too
+    ("-90,-180", (-90, -180)),
     ("12601", (41.7035, -73.9117)),  # the zipcodes package's centre of the ZIP code
     ("12601-1234", (41.7035, -73.9117)),
     ("Poughkeepsie, NY", (41.6971, -73.8869)),  # not in the table: its ZIP codes' centre
@@ -192,6 +194,10 @@ def test_an_in_person_group_of_unknown_distance_is_kept():
         ({"near": "99999"}, "--near: no ZIP code 99999 is known; check it, or give a town"),
         ({"near": "41.7,-200"}, "--near: '41.7,-200' is not a place on Earth; latitude is -90 "
          "to 90 and longitude -180 to 180, e.g. 41.70,-73.92"),
+        ({"near": "90.5,0"}, "--near: '90.5,0' is not a place on Earth"),
+        ({"near": "-90.5,0"}, "--near: '-90.5,0' is not a place on Earth"),
+        ({"near": "0,180.5"}, "--near: '0,180.5' is not a place on Earth"),
+        ({"near": "0,-180.5"}, "--near: '0,-180.5' is not a place on Earth"),
         ({"near": "Testville", "within": float("nan")}, "--within: nan is not a distance; "
          "expected miles above 0, such as 10"),
         ({"near": "Testville", "within": float("inf")}, "--within: inf is not a distance; "
