@@ -371,3 +371,33 @@ def test_a_listing_is_fresh_for_30_days_then_a_lead():
                                    "live": False})
     assert trust.of(archived, dt.date(2026, 11, 1)).kind == "lead"
     assert trust.short(trust.of(archived, dt.date(2026, 11, 1))) == "lead Nov 2026"
+
+
+def test_meeting_guide_contacts_stay_anonymous():
+    record = {"name": "Fictional Contact", "slug": "c", "day": 1, "time": "19:00",
+              "city": "Testville", "address": "1 Example St", "contact_1_name": "John Smith",
+              "contact_1_phone": "(555) 555-0100", "contact_1_email": "group@example.org"}
+    reading = meetingguide.read([record], CONTEXT, {})
+    assert reading.groups[0]["contact"] == {"phone": "(555) 555-0100",
+                                            "email": "group@example.org"}
+    assert reading.warnings == ["record 0 ('Fictional Contact'): contact name left out: "
+                                "members stay anonymous (a first name and last initial only)"]
+    named = meetingguide.read([{**record, "contact_1_name": "Pat K.",
+                                "contact_1_phone": "not a phone", "contact_1_email": "nope"}],
+                              CONTEXT, {})
+    assert named.groups[0]["contact"] == {"name": "Pat K."}
+
+
+@pytest.mark.parametrize(("records", "fallback", "zone", "warning"), [
+    ([{"timezone": "America/Chicago"}], None, "America/Chicago", None),
+    ([{"timezone": "America/Chicago"}], "Europe/London", "Europe/London", None),
+    ([{"timezone": "America/Chicago"}, {"timezone": "America/Denver"}], None,
+     "America/New_York", "the feed names several time zones; times are given in "
+     "America/New_York (set --timezone)"),
+    ([{"timezone": "Mars/Olympus"}, {}], None, "America/New_York",
+     "the feed names no time zone; times are given in America/New_York (set --timezone)"),
+])
+def test_a_one_off_imports_zone(records, fallback, zone, warning):
+    warnings: list[str] = []
+    assert meetingguide.feed_zone(records, fallback, warnings) == zone
+    assert warnings == ([warning] if warning else [])
