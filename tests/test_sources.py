@@ -401,3 +401,17 @@ def test_a_one_off_imports_zone(records, fallback, zone, warning):
     warnings: list[str] = []
     assert meetingguide.feed_zone(records, fallback, warnings) == zone
     assert warnings == ([warning] if warning else [])
+
+
+def test_bmlt_questions_asked_of_a_root_server():
+    root = "https://bmlt.example.org/main_server"
+    assert bmlt.query(root, "formats", {"services": [5]}) == (
+        "https://bmlt.example.org/main_server/client_interface/json/?switcher=GetFormats")
+    assert bmlt.query(root + "/", "meetings", {"services": [5, "12"]}) == (
+        "https://bmlt.example.org/main_server/client_interface/json/?switcher=GetSearchResults"
+        "&services%5B%5D=5&services%5B%5D=12&recursive=1")
+    assert bmlt.query(root, "meetings", {"near": "41.70, -73.92", "within": 12.5}) == (
+        "https://bmlt.example.org/main_server/client_interface/json/?switcher=GetSearchResults"
+        "&lat_val=41.70&long_val=-73.92&geo_width=12.5")
+    assert bmlt.query(root, "meetings", {"near": "41.70,-73.92"}).endswith("&geo_width=25")
+    assert bmlt.query(root, "service_bodies", {}).endswith("?switcher=GetServiceBodies")
