@@ -415,3 +415,19 @@ def test_bmlt_questions_asked_of_a_root_server():
         "&lat_val=41.70&long_val=-73.92&geo_width=12.5")
     assert bmlt.query(root, "meetings", {"near": "41.70,-73.92"}).endswith("&geo_width=25")
     assert bmlt.query(root, "service_bodies", {}).endswith("?switcher=GetServiceBodies")
+
+
+def test_snapshots_are_sorted_by_the_sources_own_keys():
+    from peerfind.sources import normalise
+
+    answer = {"meetings": [{"id_bigint": "10"}, "odd", {"id_bigint": "9"},
+                           {"id_bigint": "x1"}, {"id_bigint": "99999999999999999999"}],
+              "formats": [{"id": "3"}, {"id": "1"}], "service_bodies": None}
+    assert normalise("bmlt", answer) == {
+        "meetings": [{"id_bigint": "9"}, {"id_bigint": "10"},  # numbers first, as numbers
+                     {"id_bigint": "99999999999999999999"}, {"id_bigint": "x1"}, "odd"],
+        "formats": [{"id": "1"}, {"id": "3"}], "service_bodies": []}
+    feed = [{"slug": "b"}, {"slug": "a", "n": 2}, {"slug": "a", "n": 1}, 7]
+    assert normalise("meeting-guide", feed) == [7, {"slug": "a", "n": 1}, {"slug": "a", "n": 2},
+                                               {"slug": "b"}]
+    assert normalise("meeting-guide", {"not": "a list"}) == {"not": "a list"}
