@@ -431,3 +431,23 @@ def test_snapshots_are_sorted_by_the_sources_own_keys():
     assert normalise("meeting-guide", feed) == [7, {"slug": "a", "n": 1}, {"slug": "a", "n": 2},
                                                {"slug": "b"}]
     assert normalise("meeting-guide", {"not": "a list"}) == {"not": "a list"}
+
+
+def test_import_bmlt_from_a_folder_of_its_three_answers(run, tmp_path):
+    folder = tmp_path / "bmlt"
+    folder.mkdir()
+    for part, name in (("meetings", "GetSearchResults.json"), ("formats", "GetFormats.json"),
+                       ("service_bodies", "GetServiceBodies.json")):
+        (folder / name).write_text(json.dumps(SNAPSHOT["answer"][part]))
+    result = run("import", "--kind", "bmlt", str(folder), "-o", str(tmp_path / "na.yaml"))
+    assert result.stderr.splitlines()[-1] == "peerfind: 47 groups, 53 meetings from 55 records"
+    not_a_folder = run("import", "--kind", "bmlt", str(folder / "GetFormats.json"))
+    assert not_a_folder.stderr.endswith(  # the long path itself is shortened
+        ": expected a BMLT root server's URL, or a folder holding GetSearchResults.json, "
+        "GetFormats.json and GetServiceBodies.json\n")
+    (folder / "GetFormats.json").write_text('{"not": "a list"}')
+    broken = run("import", "--kind", "bmlt", str(folder))
+    assert broken.stderr.endswith(": GetFormats did not answer with a JSON list of formats\n")
+    (folder / "GetFormats.json").unlink()
+    missing = run("import", "--kind", "bmlt", str(folder))
+    assert missing.stderr.endswith(": no such file; check the path\n")
