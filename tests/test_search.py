@@ -223,13 +223,14 @@ def test_unknown_values_are_usage_errors(options, message):
     ("text", "expected"),
     [("19:30", "19:30"), ("7:30", "07:30"), ("7pm", "19:00"), ("7:30 PM", "19:30"),
      ("12am", "00:00"), ("12pm", "12:00"), ("0:05", "00:05"), ("1pm", "13:00"),
-     ("1 a.m.", "01:00"), ("12:05am", "00:05"), (" 9:59PM ", "21:59")],
+     ("1 a.m.", "01:00"), ("12:05am", "00:05"), (" 9:59PM ", "21:59"), ("7.30", "07:30"),
+     ("19h30", "19:30")],
 )
 def test_parse_clock(text, expected):
     assert parse_clock(text, "--after") == expected
 
 
-@pytest.mark.parametrize("text", ["13pm", "24:00", "7.30", "noon", ""])
+@pytest.mark.parametrize("text", ["13pm", "0am", "24:00", "7:60", "7:3", "noon", ""])
 def test_parse_clock_refuses(text):
     with pytest.raises(UsageError):
         parse_clock(text, "--after")

@@ -99,19 +99,12 @@ class RawFilters(NamedTuple):
 
 
 def parse_clock(value: str, option: str) -> str:
-    """'7:30', '19:30', '7pm', '7:30 pm' -> '19:30' (HH:MM, 24-hour)."""
-    match = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?\s*", value, re.IGNORECASE)
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        half = (match.group(3) or "")[:1].lower()
-        if half and 1 <= hour <= 12:
-            hour = hour % 12 + (12 if half == "p" else 0)
-        elif half:
-            hour = 24  # '13pm' and '0am' are not times
-        if hour < 24 and minute < 60:
-            return f"{hour:02d}:{minute:02d}"
-    raise UsageError(f"{option}: '{value}' is not a time; expected HH:MM such as 19:30, or "
-                     "7:30pm")
+    """'7:30', '19:30', '7pm', '7:30 pm' -> '19:30' (HH:MM, 24-hour), or a UsageError."""
+    found = words.clock(value)
+    if found is None:
+        raise UsageError(f"{option}: '{value}' is not a time; expected HH:MM such as 19:30, or "
+                         "7:30pm")
+    return found
 
 
 def parse_days(values: tuple[str, ...], today: dt.date) -> frozenset[int] | None:

@@ -26,7 +26,6 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 PHONE = re.compile(r"\+?[\d(][\d ().-]*\d")
 FIRST_NAME = re.compile(r"[A-Z][A-Za-z'’-]*(?: [A-Z]\.?)?")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-LOOSE_TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?", re.IGNORECASE)
 
 STALE_DAYS = 365
 MEETING_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -90,20 +89,9 @@ def trap(node: Scalar, expected: str) -> str:
 
 def suggest_time(value: str) -> str:
     """A best guess at the HH:MM someone meant, or ''."""
-    match = LOOSE_TIME.fullmatch(value.strip())
-    if not match:
-        return ""
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    half = (match.group(3) or "").lower()
-    if half and not 1 <= hour <= 12:
-        return ""
-    if half == "p" and hour != 12:
-        hour += 12
-    elif half == "a" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return ""
-    return f"{hour:02d}:{minute:02d}"
+    from peerfind.vocabulary import clock
+
+    return clock(value) or ""
 
 
 def is_url(value: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 
 from peerfind import schema
@@ -68,6 +69,24 @@ def language(value: str, option: str = "--language") -> str:
             return slug
     raise unknown(option, value, "language (a name, or a code such as es)",
                   list(schema.LANGUAGES))
+
+
+CLOCK = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*(?:([ap])\.?m?\.?)?", re.IGNORECASE)
+
+
+def clock(value: str) -> str | None:
+    """'7:30', '19:30', '7pm', '7:30 p.m.', '19h30' -> 'HH:MM' (24-hour); None if it is
+    not a time of day."""
+    match = CLOCK.fullmatch(value.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None  # '13pm' and '0am' are not times
+    if half:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
 def days(value: str, today: dt.date, option: str = "--day") -> set[int]:
