@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -81,12 +82,16 @@ CODES: tuple[tuple[str, str, str], ...] = (
     ("PF507", "town-unknown", r"^town '.*' is not in towns:"),
     ("PF508", "confirmation-without-source", r"^a confirmation needs its source"),
 )
-_FOUND = [(code, name, re.compile(pattern)) for code, name, pattern in CODES]
+@functools.cache
+def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """Compiled when first needed (validate): compiling them costs every command's
+    start-up otherwise."""
+    return [(code, name, re.compile(pattern)) for code, name, pattern in CODES]
 
 
 def classify(message: str) -> tuple[str, str]:
     """A message's (code, name); ("PF999", "other") for one not in the table."""
-    for code, name, pattern in _FOUND:
+    for code, name, pattern in _patterns():
         if pattern.search(message):
             return code, name
     return "PF999", "other"
