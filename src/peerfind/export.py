@@ -19,7 +19,7 @@ from peerfind import records, schema, trust
 from peerfind.i18n import strings
 from peerfind.fetch import is_web
 from peerfind.listing import one_tap
-from peerfind.models import Catalogue, Group, Meeting
+from peerfind.models import Catalogue, Group, Meeting, Online
 from peerfind.schema import town_key
 from peerfind.search import UTC, Occurrence
 
@@ -141,20 +141,15 @@ def meeting_guide(catalogue: Catalogue, occurrences: list[Occurrence], today: dt
 def _join_notes(online: Any) -> str | None:
     """How to join beyond the link and one-tap phone: the meeting id and passcode when
     no phone carries them, and the online notes."""
-    parts = []
-    if not online.phone:
-        parts += [f"Meeting ID {online.meeting_id}" if online.meeting_id else "",
-                  f"Passcode {online.passcode}" if online.passcode else ""]
-    parts.append(online.notes)
-    return "; ".join(part for part in parts if part) or None
+    return _conference_notes(online, ids=not online.phone)
 
 
-def _conference_notes(group: Group) -> str | None:
-    if group.online is None:
+def _conference_notes(online: Online | None, ids: bool = True) -> str | None:
+    """Meeting id, passcode (with ``ids``) and the online notes, in one line."""
+    if online is None:
         return None
-    o = group.online
-    parts = [f"Meeting ID {o.meeting_id}" if o.meeting_id else "",
-             f"Passcode {o.passcode}" if o.passcode else "", o.notes]
+    parts = [f"Meeting ID {online.meeting_id}" if ids and online.meeting_id else "",
+             f"Passcode {online.passcode}" if ids and online.passcode else "", online.notes]
     return "; ".join(part for part in parts if part) or None
 
 
@@ -274,7 +269,7 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
             lines.append("Types: " + ", ".join(labels[t][1] for t in o.types) + ".")
         if g.online is not None and g.attendance != "in_person":
             lines.append("Join online: " + " ".join(
-                part for part in (g.online.url, g.online.phone, _conference_notes(g)) if part))
+                part for part in (g.online.url, g.online.phone, _conference_notes(g.online)) if part))
         if m.minutes is None:
             lines.append("The length of this meeting is not known; an hour is shown.")
         lines += [m.notes, g.notes, trust.sentence(trust.of(g, today)) + ".", confirm]

@@ -325,10 +325,10 @@ def choose(data: dict[str, Any], wanted: list[str]) -> list[dict[str, Any]]:
                          "docs/catalogue.md)")
     for ident in wanted:
         if ident not in known:
-            from peerfind.validate import did_you_mean
+            from peerfind.vocabulary import suggest
 
             raise UsageError(f"'{ident}' is not a source of this catalogue"
-                             f"{did_you_mean(ident, known)}; expected one of {', '.join(known)}")
+                             f"{suggest(ident, known)}; expected one of {', '.join(known)}")
     return [source for source in sources if not wanted or source["id"] in wanted]
 
 

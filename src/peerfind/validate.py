@@ -8,7 +8,6 @@ problem found, each with the line and column it points at.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 from peerfind import schema
 from peerfind.problems import Problem
 from peerfind.schema import Field
+from peerfind.vocabulary import suggest
 from peerfind.yamlio import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Mapping, Node, Scalar, Sequence
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -51,12 +51,6 @@ def describe(node: Node) -> str:
     if node.tag == TIMESTAMP:
         return f"the date {node.value}"
     return repr(node.value)
-
-
-def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
-    folded = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
-    return f" (did you mean '{folded[close[0]]}'?)" if close else ""
 
 
 def _yaml_value(node: Scalar) -> Any:
@@ -163,7 +157,7 @@ class Checker:
             field = spec.get(key.value)
             if field is None:
                 self.error(key, where, f"unknown key '{key.value}'"
-                           f"{did_you_mean(key.value, tuple(spec))}; the keys here are "
+                           f"{suggest(key.value, tuple(spec))}; the keys here are "
                            f"{', '.join(spec)}")
                 continue
             given[key.value] = value
@@ -247,7 +241,7 @@ class Checker:
             self.error(node, where, f"'{value}' is not a valid {name}; write '{meant}'")
             return None
         self.error(node, where, f"'{value}' is not a valid {name}; expected one "
-                   f"of {', '.join(field.choices)}{did_you_mean(value, field.choices)}")
+                   f"of {', '.join(field.choices)}{suggest(value, field.choices)}")
         return None
 
     def convert_type(self, node: Node, field: Field, where: list[str]) -> str | None:
@@ -259,7 +253,7 @@ class Checker:
             fix = f"write its name '{by_code[value.lower()]}' instead of the Meeting Guide code"
         else:
             fix = ("see the list of types in docs/catalogue.md"
-                   + did_you_mean(value, tuple(schema.ALL_TYPES)))
+                   + suggest(value, tuple(schema.ALL_TYPES)))
         self.error(node, where, f"'{value}' is not a meeting type; {fix}")
         return None
 
@@ -390,7 +384,7 @@ class Checker:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America"
             names = sorted(zoneinfo.available_timezones())
             self.error(node, where, f"'{value}' is not a time zone; expected an IANA name "
-                       f"such as America/New_York{did_you_mean(value, names)}")
+                       f"such as America/New_York{suggest(value, names)}")
             return None
         return value
 
