@@ -268,8 +268,8 @@ def as_ics(catalogue: Catalogue, occurrences: list[Occurrence], now: dt.datetime
         if o.types:
             lines.append("Types: " + ", ".join(labels[t][1] for t in o.types) + ".")
         if g.online is not None and g.attendance != "in_person":
-            lines.append("Join online: " + " ".join(
-                part for part in (g.online.url, g.online.phone, _conference_notes(g.online)) if part))
+            how = (g.online.url, g.online.phone, _conference_notes(g.online))
+            lines.append("Join online: " + " ".join(part for part in how if part))
         if m.minutes is None:
             lines.append("The length of this meeting is not known; an hour is shown.")
         lines += [m.notes, g.notes, trust.sentence(trust.of(g, today)) + ".", confirm]
