@@ -24,6 +24,12 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PEERFIND_CATALOGUE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    # Listings print as on a terminal (a table) unless a test says otherwise: plain,
+    # piped output has tests of its own (tests/test_plain.py).
+    monkeypatch.setattr("peerfind.output.terminal", lambda: True)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    for var in ("PEERFIND_PAGER", "PAGER", "LESS"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     # Validation warns about checked dates over a year old: the tests' "today" is fixed,
     # so their expected output does not change with the calendar.

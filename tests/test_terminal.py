@@ -20,9 +20,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
 
 
-def run_in_terminal(args: list[str], columns: int, env: dict[str, str]) -> str:
+def run_in_terminal(args: list[str], columns: int, env: dict[str, str], rows: int = 50) -> str:
     master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     process = subprocess.Popen([sys.executable, "-m", "peerfind", *args], stdin=slave,
                                stdout=slave, stderr=slave, cwd=ROOT, env=env)
     os.close(slave)
@@ -45,6 +45,7 @@ def terminal_env():
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     env["PEERFIND_CATALOGUE"] = "tests/fixtures/catalogue.yaml"
     env["TERM"] = "xterm-256color"
+    env["PEERFIND_PAGER"] = ""  # no pager: the tests below see the whole output
     return env
 
 
@@ -86,3 +87,31 @@ def test_no_color_is_honoured_in_a_terminal(terminal_env):
     screen = run_in_terminal(args, 80, {**terminal_env, "NO_COLOR": "1"})
     assert not COLOUR.search(screen)  # bold may stay: NO_COLOR is about colour
     assert "Women's Hybrid" in screen
+
+
+@pytest.fixture
+def paged(terminal_env, tmp_path):
+    """A pager that keeps what it is given in a file, and that file."""
+    kept = tmp_path / "paged.txt"
+    terminal_env["PEERFIND_PAGER"] = f"sh -c 'cat > {kept}'"
+    return terminal_env, kept
+
+
+def test_a_listing_longer_than_the_screen_goes_through_the_pager(paged):
+    env, kept = paged
+    screen = run_in_terminal(["schedule"], 80, env, rows=10)
+    text = ANSI.sub("", kept.read_text(encoding="utf-8"))
+    assert "Weekly schedule" in text and "Monday Night Group" in text
+    assert "Monday Night Group" not in screen  # the pager showed it, not peerfind
+    assert COLOUR.search(kept.read_text(encoding="utf-8")), "colours go to the pager"
+
+
+def test_no_pager_and_a_short_listing_print_straight_out(paged):
+    env, kept = paged
+    screen = ANSI.sub("", run_in_terminal(["schedule", "--no-pager"], 80, env, rows=10))
+    assert "Monday Night Group" in screen and not kept.exists()
+    screen = ANSI.sub("", run_in_terminal(["schedule"], 80, env, rows=200))
+    assert "Monday Night Group" in screen and not kept.exists()
+    env["PEERFIND_PAGER"] = "no-such-pager-here"
+    screen = ANSI.sub("", run_in_terminal(["schedule"], 80, env, rows=10))
+    assert "Monday Night Group" in screen  # a pager that cannot be found: printed

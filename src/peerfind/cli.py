@@ -240,6 +240,9 @@ CatalogueOption = Annotated[
                       "else the bundled one. Repeat to add overlays of your own groups."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
+NoPagerOption = Annotated[bool, typer.Option(
+    "--no-pager", help="On a terminal, print a long listing straight out, not through the "
+    "pager ($PEERFIND_PAGER, else $PAGER, else less). Piped output is never paged.")]
 
 
 def _complete(words: list[str]) -> Callable[[str], list[str]]:
@@ -412,18 +415,40 @@ def _remember(catalogue: Catalogue, found: Any) -> None:
 
 def _listing(found: Any, cat: Catalogue, filters: Filters, now: dt.datetime,
              settings: Settings, *, heading: str, first: str, empty: str,
-             links: bool = False) -> None:
-    """Print meetings as a table (stacked when narrow) and remember the rows' ids, so
-    that 'peerfind show N' finds row N."""
-    from peerfind import render
+             links: bool = False, pager: bool = True) -> None:
+    """Print meetings, and remember the rows' ids so that 'peerfind show N' finds row N.
+    To a pipe or a file: plain aligned lines, streamed. On a terminal: a table (stacked
+    when narrow), through the pager when it is longer than the screen."""
+    from peerfind import output
 
-    console = render.make_console()
-    console.print(render.listing(found, cat, heading=heading, first=first, empty=empty,
-                                distance=filters.near is not None, h24=settings.clock24,
-                                today=now.date(), width=console.width, links=links,
-                                fellowships=filters.fellowships),
-                  crop=False)
+    options = {"heading": heading, "first": first, "empty": empty, "today": now.date(),
+               "distance": filters.near is not None, "h24": settings.clock24, "links": links,
+               "fellowships": filters.fellowships}
+    if not output.terminal():
+        from peerfind import plain
+
+        output.stream(plain.listing(found, cat, **options))
+    else:
+        from peerfind import render
+
+        console = render.make_console()
+        shown = render.listing(found, cat, width=console.width, **options)
+        if pager and output.pager() is not None and sys.stdout.isatty():
+            with console.capture() as captured:
+                console.print(shown, crop=False)
+            text = captured.get()
+            if not output.page(text, console.height):
+                sys.stdout.write(text)
+        else:
+            console.print(shown, crop=False)
     _remember(cat, found)
+
+
+def _long_date(day: dt.date) -> str:
+    """'Friday 27 November', for headings."""
+    from peerfind.i18n import long_date
+
+    return long_date(day, year=False)
 
 
 def _print(renderable: Any) -> None:
@@ -438,6 +463,7 @@ def _print(renderable: Any) -> None:
 @with_filters
 @_errors
 def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+          no_pager: NoPagerOption = False,
           catalogue: CatalogueOption = None) -> None:
     """List the week's meetings, from today, by day and time.
 
@@ -455,19 +481,18 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     found = week(cat, filters, now)
     if json_out:
         return _print_json(_records(found, now.date()))
-    from peerfind import render
-
     last = now.date() + dt.timedelta(days=6)
-    heading = f"{_count(found)}, {render.long_date(now.date())} to {render.long_date(last)}"
+    heading = f"{_count(found)}, {_long_date(now.date())} to {_long_date(last)}"
     _listing(found, cat, filters, now, settings, heading=heading, first="date",
              empty="No meetings match these filters. Try fewer filters, or 'peerfind "
-                   "schedule' for the whole week.")
+                   "schedule' for the whole week.", pager=not no_pager)
 
 
 @app.command()
 @with_filters
 @_errors
 def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+            no_pager: NoPagerOption = False,
             catalogue: CatalogueOption = None) -> None:
     """What's still on today, including meetings in progress.
 
@@ -490,19 +515,17 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     found = upcoming(cat, filters, now, until_end_of_day=True, in_progress=True)
     if json_out:
         return _print_json(_records(found, now.date()))
-    from peerfind import render
-
-    heading = (f"Still to come today, {render.long_date(now.date())}, from "
+    heading = (f"Still to come today, {_long_date(now.date())}, from "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)} ({cat.timezone} time)")
     if found:
         return _listing(found, cat, filters, now, settings, heading=heading, first="none",
-                        empty="", links=True)
+                        empty="", links=True, pager=not no_pager)
     later = upcoming(cat, filters, now, 3)
     matching = " that match" if raw.any_given else ""
-    heading = (f"No more meetings today ({render.long_date(now.date())}){matching} after "
+    heading = (f"No more meetings today ({_long_date(now.date())}){matching} after "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}. The next ones:")
     _listing(later, cat, filters, now, settings, heading=heading, first="date", links=True,
-             empty="No upcoming meetings match these filters either.")
+             empty="No upcoming meetings match these filters either.", pager=not no_pager)
 
 
 @app.command("next")
@@ -511,7 +534,8 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 def next_(raw: RawFilters, at: str | None,
           count: Annotated[int, typer.Option("--count", "-n", min=1, max=500,
                                              help="How many meetings.")] = 5,
-          json_out: JsonOption = False, catalogue: CatalogueOption = None) -> None:
+          json_out: JsonOption = False, no_pager: NoPagerOption = False,
+          catalogue: CatalogueOption = None) -> None:
     """The next meetings to start, from now into next week.
 
     Examples:
@@ -527,18 +551,17 @@ def next_(raw: RawFilters, at: str | None,
     found = upcoming(cat, filters, now, count)
     if json_out:
         return _print_json(_records(found, now.date()))
-    from peerfind import render
-
-    heading = (f"Next {_count(found)} from {render.long_date(now.date())}, "
+    heading = (f"Next {_count(found)} from {_long_date(now.date())}, "
                f"{clock(f'{now:%H:%M}', h24=settings.clock24)}")
     _listing(found, cat, filters, now, settings, heading=heading, first="date", links=True,
-             empty="No upcoming meetings match these filters.")
+             empty="No upcoming meetings match these filters.", pager=not no_pager)
 
 
 @app.command()
 @with_filters
 @_errors
 def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
+             no_pager: NoPagerOption = False,
              catalogue: CatalogueOption = None) -> None:
     """The weekly schedule, Monday to Sunday.
 
@@ -555,7 +578,7 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     if json_out:
         return _print_json(_records(found, now.date()))
     _listing(found, cat, filters, now, settings, heading=f"Weekly schedule · {cat.area}",
-             first="day", empty="No meetings match these filters.")
+             first="day", empty="No meetings match these filters.", pager=not no_pager)
 
 
 @app.command()
@@ -986,7 +1009,6 @@ def import_(
     for warning in result.warnings:
         _stderr(f"peerfind: warning: {warning}")
     text = result.text
-    _check_generated(text, today)
     _stderr(f"peerfind: {result.groups} groups, {result.meetings} meetings from "
             f"{result.records} records")
     _write_or_print(text, output)
@@ -1044,18 +1066,6 @@ def sync(
             typer.echo(line)
     if failed:
         raise typer.Exit(1)
-
-
-def _check_generated(text: str, today: dt.date) -> None:
-    """What peerfind writes must pass its own validator; if not, that is our bug."""
-    from peerfind.validate import check
-    from peerfind.yamlio import compose
-
-    root, problems = compose(text)
-    _, found = check(root, today)
-    errors = [p for p in problems + found if p.severity == "error"]
-    if errors:
-        raise RuntimeError(f"generated catalogue does not validate: {errors[0]}")
 
 
 @app.command()
@@ -1225,6 +1235,10 @@ def main() -> None:
         signal.signal(signal.SIGTERM, _terminated)
     try:
         chosen(prog_name="peerfind")
+    except OSError as error:  # the output could not be written: a full disk, a closed pipe
+        _stderr(f"peerfind: cannot write the output ({error.strerror or error}); check where "
+                "it goes (disk space, the program it is piped to)")
+        sys.exit(1)
     except Exception as error:  # noqa: BLE001 - the last guard against a traceback
         _stderr(f"peerfind: internal error: {type(error).__name__}: {error}")
         _stderr("peerfind: this is a bug; please report it with the command you ran")

@@ -7,7 +7,6 @@ a group called "Circle [bold]" prints exactly that.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +16,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from peerfind import schema, trust
-from peerfind.i18n import guide as guide_sections, reach, strings, time_range
+from peerfind import plain, schema, trust
+from peerfind.i18n import guide as guide_sections, reach, time_range
 from peerfind.i18n import long_date as i18n_long_date
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
 from peerfind.search import Occurrence
+from peerfind.plain import (SHOW_HINT, STATUS_LABELS, joining, miles, occurrence_time,
+                            type_codes)
 from peerfind.trust import Trust
 
 if TYPE_CHECKING:
@@ -30,15 +31,6 @@ if TYPE_CHECKING:
 
     from peerfind.stale import Stale
 
-# C0/C1 controls and the bidirectional overrides that can make text lie.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-
-STATUS_LABELS = {
-    "active": "",
-    "unverified": "",
-    "temporarily-closed": "temporarily closed",
-    "closed": "no longer meets",
-}
 STATUS_STYLE = {"unverified": "yellow", "temporarily-closed": "red", "closed": "red"}
 TRUST_STYLE = {"confirmed": "green", "listed": "", "lead": "yellow"}
 ATTENDANCE_LABELS = {"in_person": "in person", "online": "online", "hybrid": "in person and online"}
@@ -50,15 +42,7 @@ def make_console() -> Console:
 
 def safe(value: str, style: str = "") -> Text:
     """Catalogue text as plain Text: control characters shown as escapes, no markup."""
-    cleaned = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-    return Text(cleaned, style=style)
-
-
-def occurrence_time(o: Occurrence, h24: bool = False) -> str:
-    """Start and end as the clock shows them on the day (daylight saving included)."""
-    if o.start is None:
-        return time_range(o.meeting.time, o.meeting.end, h24=h24)
-    return time_range(f"{o.start:%H:%M}", f"{o.end:%H:%M}" if o.end else None, h24=h24)
+    return Text(plain.clean(value), style=style)
 
 
 def long_date(day: dt.date) -> str:
@@ -66,17 +50,8 @@ def long_date(day: dt.date) -> str:
     return i18n_long_date(day, year=False)
 
 
-def short_date(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def where(group: Group) -> Text:
-    place = ", ".join(part for part in (group.venue, group.town) if part)
-    if group.attendance == "online":
-        return Text("online")
-    if group.attendance == "hybrid":
-        return Text.assemble(safe(place), " + online")
-    return safe(place or "place not known")
+    return Text(plain.place(group))
 
 
 def status_text(status: str, in_progress: bool = False, trusted: Trust | None = None,
@@ -96,55 +71,19 @@ def status_text(status: str, in_progress: bool = False, trusted: Trust | None = 
     return Text(", ").join(parts)
 
 
-def type_codes(types: Iterable[str]) -> str:
-    return " ".join(schema.ALL_TYPES[t] for t in types)
-
-
-def legend(occurrences: Sequence[Occurrence]) -> Text | None:
-    used = dict.fromkeys(t for o in occurrences for t in o.types)
-    if not used:
-        return None
-    labels = schema.type_labels()
-    pairs = [f"{labels[t][0]} {labels[t][1].lower()}" for t in sorted(used, key=schema.ALL_TYPES.get)]
-    return Text("Types: " + " · ".join(pairs), style="dim")
-
-
 def footer(catalogue: Catalogue, *, trusts: bool = False, notes: bool = False) -> Text:
-    """The reminder to confirm, the catalogue's date; with ``trusts`` what the trust words
-    mean; with ``notes`` the catalogue's own notes (how thin and how old it is)."""
-    text = Text(style="dim")
-    if trusts:
-        text.append(trust.LEGEND + ".\n")
-    text.append(f"{strings()['confirm']} Catalogue updated {catalogue.updated.isoformat()} "
-                f"({catalogue.path}).")
-    if notes and catalogue.notes:
-        text.append("\n")
-        text.append_text(safe(catalogue.notes))
-    elif any(r.kind == "directory" for r in catalogue.resources):
-        text.append("\nCurrent meeting lists: peerfind resources --kind directory.")
-    return text
+    return Text(plain.footer(catalogue, trusts=trusts, notes=notes), style="dim")
 
 
 def finders(catalogue: Catalogue, fellowships: Iterable[str] = ()) -> Text:
-    """After an empty answer: where current lists are kept (the catalogue's directory
-    resources, those of the fellowships asked for first), online ones apart, and help."""
-    wanted = set(fellowships)
-    found = [r for r in catalogue.resources if r.kind == "directory" and r.url]
-    if wanted:
-        found = [r for r in found if wanted & set(r.fellowships)] or found
+    """After an empty answer: where current lists are kept, and help."""
     text = Text()
-    for title, chosen in (("Where current meetings are listed:", [r for r in found
-                                                                 if not r.online]),
-                          ("Online and phone meetings, at any hour:", [r for r in found
-                                                                      if r.online])):
-        if chosen:
-            text.append(title, style="bold")
-            for r in chosen:
-                text.append("\n  ")
-                text.append_text(safe(f"{r.name}: {r.url}"))
-            text.append("\n")
-    text.append("In crisis: call or text 988 (24/7). 'peerfind helplines' lists more help "
-                "lines.", style="bold")
+    for title, lines in plain.finders(catalogue, fellowships):
+        text.append(title, style="bold")
+        for line in lines:
+            text.append(f"\n  {line}")
+        text.append("\n")
+    text.append(plain.CRISIS, style="bold")
     return text
 
 
@@ -164,17 +103,6 @@ def whole(label: str, value: str) -> Text:
     return line
 
 
-def joining(group: Group) -> str:
-    """How to join online in one line: link, phone, meeting id, passcode."""
-    o = group.online
-    if o is None or group.attendance == "in_person":
-        return ""
-    parts = [o.url, f"phone {o.phone}" if o.phone else "",
-             f"meeting id {o.meeting_id}" if o.meeting_id else "",
-             f"passcode {o.passcode}" if o.passcode else ""]
-    return " · ".join(p for p in parts if p)
-
-
 def join_lines(occurrences: Sequence[Occurrence]) -> RenderableType | None:
     """Under a listing: how to join each online or hybrid row, by row number."""
     lines = [whole(f"{n:>3}  ", joining(o.group))
@@ -184,31 +112,10 @@ def join_lines(occurrences: Sequence[Occurrence]) -> RenderableType | None:
     return Stack(Text("How to join online (by row):", style="bold"), *lines)
 
 
-def miles(o: Occurrence) -> str:
-    if o.distance is not None:
-        return f"{o.distance:.1f}"
-    return "online" if o.group.attendance == "online" else "unknown"
-
-
-def unknown_distances(occurrences: Sequence[Occurrence]) -> Text | None:
-    """Say how many rows are kept although no one knows how far they are."""
-    count = sum(o.distance is None and o.group.attendance != "online" for o in occurrences)
-    if not count:
-        return None
-    return Text(f"Distance unknown for {plural(count, 'meeting')} (no coordinates for the "
-                "place or its town): kept, so check where they are.", style="dim")
-
-
 def _when(o: Occurrence, first: str, h24: bool, previous: str | None) -> tuple[str, str]:
     """The row's day label (date, day name once per day, or none) and its time."""
-    if first == "date":
-        label = short_date(o.date) if o.date else o.meeting.day.title()
-    elif first == "day":
-        label = o.meeting.day.title()
-        label = "" if label == previous else label
-    else:
-        label = ""
-    return label, occurrence_time(o, h24)
+    label = plain.when(o, first)
+    return "" if first == "day" and label == previous else label, occurrence_time(o, h24)
 
 
 def _place_line(o: Occurrence, types: bool = True) -> Text:
@@ -273,7 +180,6 @@ def stacked(occurrences: Sequence[Occurrence], *, first: str, today: dt.date,
     return Stack(*blocks)
 
 
-SHOW_HINT = "'peerfind show N' gives everything about row N: how to join, directions, contact."
 NARROW = 60  # below this many columns listings stack each meeting's lines
 
 
@@ -297,10 +203,10 @@ def listing(occurrences: Sequence[Occurrence], catalogue: Catalogue, *, heading:
         joins = join_lines(occurrences) if links else None
         if joins is not None:
             parts += [Text(""), joins] if width >= NARROW else [joins]
-        for note in (legend(occurrences), unknown_distances(occurrences) if distance else None,
-                     Text(SHOW_HINT, style="dim")):
+        for note in (plain.legend(occurrences),
+                     plain.unknown_distances(occurrences) if distance else None, SHOW_HINT):
             if note is not None:
-                parts.append(note)
+                parts.append(Text(note, style="dim"))
     else:
         parts += [Text(empty), finders(catalogue, fellowships)]
     parts.append(footer(catalogue, trusts=bool(occurrences), notes=not occurrences))
