@@ -133,7 +133,7 @@ def test_warnings_pass_unless_strict(run, tmp_path, monkeypatch):
          "PEERFIND_CATALOGUE to use the bundled catalogue [PF001 not-a-file]"),
         ("dir", "folder", "folder: error: is a directory, not a catalogue file; give the path "
          "of a .yaml file such as data/groups.yaml [PF001 not-a-file]"),
-        ("huge", "huge.yaml", "huge.yaml: error: is 50.0 MiB; a catalogue may be at most 20 "
+        ("huge", "huge.yaml", "huge.yaml: error: is 70.0 MiB; a catalogue may be at most 64 "
          "MiB: check that this is the right file [PF001 not-a-file]"),
         ("binary", "logo.png", "logo.png:1:1: error: byte 0x89 is not valid UTF-8; the file "
          "may be binary or saved in another encoding: save it as UTF-8 [PF002 not-utf8]"),
@@ -148,7 +148,7 @@ def test_bad_files(setup, arg, expected, run, tmp_path, monkeypatch):
         (tmp_path / arg).mkdir()
     elif setup == "huge":
         with open(arg, "wb") as handle:
-            handle.truncate(50 * 1024 * 1024)
+            handle.truncate(70 * 1024 * 1024)
     elif setup == "binary":
         (tmp_path / arg).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     elif setup == "prose":

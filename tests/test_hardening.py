@@ -128,10 +128,10 @@ def test_bombs_are_refused_with_little_memory(name, text, message):
 def test_huge_and_broken_files_via_the_command(run, tmp_path):
     huge = tmp_path / "huge.yaml"
     with open(huge, "wb") as handle:
-        handle.truncate(50 * 1024 * 1024)
+        handle.truncate(70 * 1024 * 1024)
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"catalogue: 1\narea: \xff\xfe\n")
-    for path, message in ((huge, "a catalogue may be at most 20 MiB"),
+    for path, message in ((huge, "a catalogue may be at most 64 MiB"),
                           (bad, "bad.yaml:2:7: error: byte 0xff is not valid UTF-8")):
         result = run("list", "-c", str(path))
         assert result.exit_code == 1

@@ -145,3 +145,56 @@ def test_the_message_about_nesting_names_what_a_catalogue_needs():
     example = documented.split("```yaml\n", 1)[1].split("```", 1)[0]
     needed = depth(yaml.safe_load(example)) - 1  # the innermost values are not a level
     assert f"a catalogue needs at most {needed}:" in TOO_DEEP
+
+
+# -- writing: what `peerfind import` writes must read back as exactly its data ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCALARS = (st.text(max_size=30) | st.sampled_from(
+    ["yes", "No", "on", "~", "null", "19:30", "007", "0x1F", "1e3", ".5", "- x", "a: b",
+     "c #d", "[x]", "{y}", "x, y", " lead", "trail ", "", "'q'", '"q"', "\u2028", "\x85",
+     "\ufeff", "é ñ", "2026-11-30", "!tag", "&a", "*a", "%x", "@x", "`x", "|", ">"])
+           | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+           | st.booleans() | st.none())
+KEYS = st.sampled_from(["id", "name", "notes", "meetings", "types", "online", "day", "x"])
+DATA = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(KEYS, inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(KEYS, DATA, min_size=1, max_size=5))
+def test_written_yaml_reads_back_as_the_same_data(data):
+    text = yamlio.dump(data)
+    assert yaml.load(text, Loader=yaml.SafeLoader) == data
+    yamlio.compose(text)  # and peerfind's own reader takes it (no refused character)
+
+
+def test_written_yaml_looks_like_the_hand_kept_catalogue():
+    data = {"id": "x-1", "types": ["open", "closed"], "updated": "2026-11-30",
+            "meetings": [{"day": "monday", "time": "19:30", "minutes": 60},
+                         {"day": "friday", "time": "07:00", "notes": "Side door.\nUp the stairs."
+                          + " Long enough to need its own lines in block form, not one." * 2}],
+            "online": {"url": "https://example.org/j/1?pwd=a#b"}, "empty": {}}
+    assert yamlio.dump(data) == (
+        'id: x-1\n'
+        'types: [open, closed]\n'
+        'updated: "2026-11-30"\n'
+        'meetings:\n'
+        '  - {day: monday, time: "19:30", minutes: 60}\n'
+        '  - day: friday\n'
+        '    time: "07:00"\n'
+        '    notes: "Side door.\\nUp the stairs. Long enough to need its own lines in block '
+        'form, not one. Long enough to need its own lines in block form, not one."\n'
+        'online:\n'
+        '  url: "https://example.org/j/1?pwd=a#b"\n'
+        'empty: {}\n')
+
+
+def test_a_value_over_10_kb_is_refused_with_its_place_and_the_limit():
+    root, problems = compose("name: ok\nnotes: " + "x" * 10_001 + "\nother: " + "y" * 10_000)
+    assert [(p.line, p.col, p.message) for p in problems] == [
+        (2, 8, "this text is 10,001 characters long; a value may be at most 10,000 (10 kB): "
+               "shorten it, or link to a page that holds the rest")]
+    assert root.get("notes").value == "x" * 10_000  # cut, so that nothing after it is slow

@@ -16,7 +16,7 @@ from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
 ENV_VAR = "PEERFIND_CATALOGUE"
 SNAPSHOT_FOLDER = "sources"  # beside the catalogue: one snapshot per live source
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # a catalogue imported from 100,000 meetings is about 30 MiB
 
 
 class Source(NamedTuple):

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from peerfind import __version__
 from peerfind.problems import PeerfindError
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 256 * 1024 * 1024  # a Meeting Guide feed of 100,000 meetings is about 70 MiB
 DEADLINE = 60.0
 MAX_REDIRECTS = 5
 MAX_DEPTH = 64
@@ -167,12 +167,17 @@ def _tighten(connection: http.client.HTTPConnection, stop: float) -> None:
         sock.settimeout(remaining)
 
 
-def parse_json(data: bytes, shown: str, expected: str) -> Any:
-    """JSON from a source, or a FetchError saying what came instead."""
+def decode(data: bytes, shown: str, expected: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FetchError(f"{shown}: not UTF-8 text; expected {expected}") from None
+
+
+def parse_json(data: bytes | str, shown: str, expected: str) -> Any:
+    """JSON from a source, or a FetchError saying what came instead. (Give a large answer
+    as text from ``decode``, its bytes dropped: then it is not held twice.)"""
+    text = data if isinstance(data, str) else decode(data, shown, expected)
     try:
         value = json.loads(text)
     except RecursionError:

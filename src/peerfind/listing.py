@@ -44,6 +44,9 @@ class Context(NamedTuple):
 
 def text(value: Any) -> str:
     """A value as one tidy string: control characters and escapes removed, CRLF -> LF."""
+    if type(value) is str and value.isprintable() and len(value) <= MAX_TEXT and (
+            not value or value[0] != " " != value[-1]):
+        return value  # most values of a feed: one line, nothing to remove (fast path)
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, (int, float)):

@@ -103,15 +103,20 @@ def feed_zone(records: list[Any], fallback: str | None, warnings: list[str]) -> 
     return DEFAULT_TIMEZONE
 
 
-def read(records: list[Any], context: Context, selection: dict[str, Any]) -> Reading:
-    """Catalogue groups from Meeting Guide records."""
+def read(records: list[Any], context: Context, selection: dict[str, Any],
+         consume: bool = False) -> Reading:
+    """Catalogue groups from Meeting Guide records; with ``consume``, each record is
+    dropped from the list once read, so that a large feed is not held twice."""
     warnings: list[str] = []
     unknown: dict[str, int] = {}
     converted: dict[str, int] = {}
     keep = {name.casefold() for name in (*selection.get("towns", ()),
                                          *selection.get("regions", ()))}
     rows = []
+    total = len(records)
     for index, record in enumerate(records):
+        if consume:
+            records[index] = None
         row = _row(index, record, context, warnings, unknown, converted)
         if row is not None and (not keep or keep & row.pop("places")):
             rows.append(row)
@@ -138,7 +143,7 @@ def read(records: list[Any], context: Context, selection: dict[str, Any]) -> Rea
             ident, n = f"{base}-{n}", n + 1
         used.add(ident)
         out.append(listing.finish({"id": ident, **group}))
-    return Reading(out, warnings, len(records))
+    return Reading(out, warnings, total)
 
 
 def _row(index: int, record: Any, context: Context, warnings: list[str],

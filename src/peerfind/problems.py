@@ -32,6 +32,7 @@ CODES: tuple[tuple[str, str, str], ...] = (
     ("PF009", "duplicate-key", r"^duplicate key '"),
     ("PF010", "empty-file", r"^the file is empty"),
     ("PF011", "more-documents", r"^a second YAML document"),
+    ("PF012", "text-too-long", r"^this text is [\d,]+ characters long"),
     # structure (PF1xx)
     ("PF101", "unknown-key", r"^unknown key '"),
     ("PF102", "missing-key", r"^missing required key '"),

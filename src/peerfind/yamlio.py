@@ -20,6 +20,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = 32
 MAX_ALIAS_NODES = 10_000
+# No one field needs more (a long note is a few hundred characters); one huge value
+# would otherwise cost every lookup seconds and memory.
+MAX_TEXT = 10_000
 TOO_DEEP = (f"nesting is deeper than {MAX_DEPTH} levels; a catalogue needs at most 6: "
             "check the indentation and brackets")
 
@@ -211,6 +214,12 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
                 elif tag not in SCALAR_TAGS:
                     raise _fail(event.start_mark, _unsupported(tag))
                 mark = event.start_mark
+                if len(event.value) > MAX_TEXT:
+                    problems.append(Problem(*place(mark), f"this text is "
+                                            f"{len(event.value):,} characters long; a value "
+                                            f"may be at most {MAX_TEXT:,} (10 kB): shorten it, "
+                                            "or link to a page that holds the rest"))
+                    event.value = event.value[:MAX_TEXT]
                 plain = not event.style  # the C parser says '' for plain, the Python one None
                 node = Scalar(event.value, tag, plain, *place(mark))
                 if event.anchor is not None:
@@ -271,3 +280,109 @@ def compose(text: str) -> tuple[Node | None, list[Problem]]:
     except yaml.YAMLError as error:
         raise _fail(None, f"YAML error: {error}") from None
     return root, problems
+
+
+# -- writing -------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .,'()/&+@-]*")
+# Characters a double-quoted scalar must escape beyond what JSON escapes: C1 controls,
+# DEL, line and paragraph separators, the byte-order mark, noncharacters, surrogates.
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _scalar(value: object, flow: bool = False) -> str:
+    """One value as YAML that reads back as exactly that value."""
+    import json
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):  # YAML 1.1 reads a float only with a dot: 1.0e+16
+        mantissa, _, exponent = repr(value).partition("e")
+        dotted = mantissa if "." in mantissa else f"{mantissa}.0"
+        return f"{dotted}e{exponent}" if exponent else dotted
+    text = str(value)
+    if (_PLAIN.fullmatch(text) and not text.endswith(" ") and not (flow and "," in text)
+            and _resolve_scalar(text, (True, False)) == STR):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def _flat(value: object) -> bool:
+    """A value written on one line: a scalar, an empty list or mapping, or a list of those."""
+    if isinstance(value, (dict, list)) and value:
+        return isinstance(value, list) and all(
+            not isinstance(v, (dict, list)) or not v for v in value)
+    return True
+
+
+def _inline(value: object, flow: bool = False) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v, flow=True) for v in value) + "]"
+    return _scalar(value, flow)
+
+
+def dump(data: dict[str, object], width: int = 100) -> str:
+    """Catalogue data as block YAML, fast (no PyYAML emitter): lists of plain values in
+    brackets, a list's mapping of plain values on one line when it fits in ``width``."""
+    out: list[str] = []
+
+    def mapping(items: dict[str, object], indent: str, first: str) -> None:
+        lead = first
+        for key, value in items.items():
+            if _flat(value):
+                out.append(f"{lead}{_scalar(key)}: {_inline(value)}")
+            elif isinstance(value, dict):
+                out.append(f"{lead}{_scalar(key)}:")
+                mapping(value, indent + "  ", indent + "  ")
+            else:
+                out.append(f"{lead}{_scalar(key)}:")
+                sequence(value, indent + "  ")  # type: ignore[arg-type]
+            lead = indent
+
+    def sequence(items: list[object], indent: str) -> None:
+        for item in items:
+            if _flat(item):
+                out.append(f"{indent}- {_inline(item)}")
+                continue
+            if isinstance(item, dict) and all(_flat(v) for v in item.values()):
+                line = f"{indent}- {{" + ", ".join(
+                    f"{_scalar(k, flow=True)}: {_inline(v, flow=True)}"
+                    for k, v in item.items()) + "}"
+                if len(line) <= width:
+                    out.append(line)
+                    continue
+            if isinstance(item, dict):
+                mapping(item, indent + "  ", indent + "- ")
+            else:
+                out.append(f"{indent}-")
+                sequence(item, indent + "  ")  # type: ignore[arg-type]
+
+    mapping(data, "", "")
+    return "\n".join(out) + "\n"
+
+
+def nodes(value: object) -> Node:
+    """Plain data as the nodes ``compose`` would give for its YAML (at line 0), so that
+    data peerfind made can be validated without writing and reading it back."""
+    if isinstance(value, dict):
+        mapping = Mapping(0, 0)
+        mapping.items = [(Scalar(str(k), STR, True, 0, 0), nodes(v)) for k, v in value.items()]
+        return mapping
+    if isinstance(value, list):
+        return Sequence(0, 0, [nodes(v) for v in value])
+    if value is None:
+        return Scalar("null", NULL, True, 0, 0)
+    if isinstance(value, bool):
+        return Scalar("true" if value else "false", BOOL, True, 0, 0)
+    if isinstance(value, int):
+        return Scalar(str(value), INT, True, 0, 0)
+    if isinstance(value, float):
+        return Scalar(repr(value), FLOAT, True, 0, 0)
+    return Scalar(str(value), STR, False, 0, 0)
