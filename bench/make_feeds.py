@@ -28,7 +28,7 @@ from typing import Any
 SEED = 20261130
 TOWNS = [f"Fictional Town {n:02d}" for n in range(1, 61)]
 MG_TYPES = ["O", "C", "D", "SP", "B", "ST", "BE", "W", "M", "X", "Y", "LGBTQ", "MED", "ONL",
-            "TC", "S", "ABSI", "XT"]  # XT is no code of the spec: real feeds have such
+            "TC", "S", "ABSI", "QQ"]  # QQ is no code of the spec: real feeds have such
 FORMATS = [("O", "Open"), ("C", "Closed"), ("D", "Discussion"), ("SP", "Speaker"),
            ("B", "Beginners"), ("W", "Women"), ("M", "Men"), ("WC", "Wheelchair Accessible"),
            ("ES", "Spanish"), ("JT", "Just for Today"), ("BT", "Basic Text"),

@@ -451,3 +451,35 @@ def test_import_bmlt_from_a_folder_of_its_three_answers(run, tmp_path):
     (folder / "GetFormats.json").unlink()
     missing = run("import", "--kind", "bmlt", str(folder))
     assert missing.stderr.endswith(": no such file; check the path\n")
+
+
+EDGES = FIXTURES / "feeds" / "mg-edges.json"
+
+
+def test_meeting_guide_edge_cases_read_exactly(expected):
+    """Every rule of the Meeting Guide reader on one fictional feed, compared whole:
+    what is kept, how, and each warning's words (tests/fixtures/feeds/README.md)."""
+    records = json.loads(EDGES.read_text(encoding="utf-8"))
+    reading = meetingguide.read(records, CONTEXT._replace(prefix="mg", fellowship="AA"), {})
+    document = {"records": reading.records, "warnings": reading.warnings,
+                "groups": reading.groups}
+    expected("mg-edges-read.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+def test_meeting_guide_records_are_chosen_by_town_or_region():
+    records = json.loads(EDGES.read_text(encoding="utf-8"))
+    context = CONTEXT._replace(prefix="mg", fellowship="AA")
+    for selection, names in (
+            ({"towns": ["farborough"]}, ["Fictional Street Only"]),
+            ({"regions": ["Example County"]}, ["Fictional Street Only"]),
+            ({"regions": ["example valley"]}, ["Fictional Region Only"]),
+            ({"towns": ["Otherton"]}, ["Fictional Online Paused"])):
+        found = meetingguide.read(records, context, selection).groups
+        assert [group["name"] for group in found] == names, selection
+
+
+def test_reading_a_feed_can_consume_it():
+    records = json.loads(EDGES.read_text(encoding="utf-8"))
+    kept = meetingguide.read(list(records), CONTEXT, {})
+    eaten = meetingguide.read(records, CONTEXT, {}, consume=True)
+    assert eaten == kept and records == [None] * len(records)
