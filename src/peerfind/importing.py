@@ -112,4 +112,4 @@ def to_yaml(data: dict[str, Any], feed: str, what: str) -> str:
 
     header = (f"# peerfind catalogue imported from a {what}: {feed}\n"
               "# Format: docs/catalogue.md. Check it with: peerfind validate PATH\n")
-    return header + dump(data)
+    return dump(data, head=header.rstrip("\n"))

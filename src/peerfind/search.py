@@ -23,6 +23,8 @@ from peerfind.problems import PeerfindError, UsageError
 
 UTC = dt.timezone.utc
 DEFAULT_MINUTES = 60  # how long a meeting of unknown length counts as "in progress"
+DAY_MINUTES = 24 * 60
+SURE = 120  # minutes: more than any change of the clock
 MILES_PER_KM = 0.621371
 EARTH_RADIUS_KM = 6371.0
 
@@ -338,10 +340,19 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
     else:  # each chosen meeting happens weekly, so this many days always suffice
         days = 7 * math.ceil((limit or 1) / max(len(chosen), 1)) + 1
     found: list[Occurrence] = []
+    # On the wall clock, minutes since the start of yesterday: a meeting that ended
+    # more than SURE minutes before now (more than any clock change) is skipped at once.
+    clock_now = DAY_MINUTES + local_now.hour * 60 + local_now.minute
     for offset in range(-1 if in_progress else 0, days if chosen else 0):
         day = local_now.date() + dt.timedelta(days=offset)
+        weekday = day.weekday()
+        before = (offset + 1) * DAY_MINUTES if offset <= 0 else None
         for group, meeting, distance in chosen:
-            if meeting.weekday != day.weekday():
+            if meeting.weekday != weekday:
+                continue
+            if before is not None and (before + int(meeting.time[:2]) * 60
+                                       + int(meeting.time[3:5]) + (meeting.minutes or
+                                       DEFAULT_MINUTES) + SURE <= clock_now):
                 continue
             occurrence = occurrence_on(group, meeting, day, tz, distance)
             start = occurrence.start.astimezone(UTC)

@@ -328,10 +328,12 @@ def _inline(value: object, flow: bool = False) -> str:
     return _scalar(value, flow)
 
 
-def dump(data: dict[str, object], width: int = 100) -> str:
-    """Catalogue data as block YAML, fast (no PyYAML emitter): lists of plain values in
-    brackets, a list's mapping of plain values on one line when it fits in ``width``."""
-    out: list[str] = []
+def dump(data: dict[str, object], width: int = 100, head: str = "") -> str:
+    """Catalogue data as block YAML after ``head``, fast (no PyYAML emitter): lists of
+    plain values in brackets, a list's mapping of plain values on one line when it fits
+    in ``width``. Each entry of a top-level list is joined as soon as it is written, so
+    that 100,000 meetings are not held as millions of lines."""
+    out: list[str] = [head] if head else []
 
     def mapping(items: dict[str, object], indent: str, first: str) -> None:
         lead = first
@@ -348,24 +350,31 @@ def dump(data: dict[str, object], width: int = 100) -> str:
 
     def sequence(items: list[object], indent: str) -> None:
         for item in items:
-            if _flat(item):
-                out.append(f"{indent}- {_inline(item)}")
-                continue
-            if isinstance(item, dict) and all(_flat(v) for v in item.values()):
-                line = f"{indent}- {{" + ", ".join(
-                    f"{_scalar(k, flow=True)}: {_inline(v, flow=True)}"
-                    for k, v in item.items()) + "}"
-                if len(line) <= width:
-                    out.append(line)
-                    continue
-            if isinstance(item, dict):
-                mapping(item, indent + "  ", indent + "- ")
-            else:
-                out.append(f"{indent}-")
-                sequence(item, indent + "  ")  # type: ignore[arg-type]
+            mark = len(out)
+            entry(item, indent)
+            if indent == "  ":
+                out[mark:] = ["\n".join(out[mark:])]
+
+    def entry(item: object, indent: str) -> None:
+        if _flat(item):
+            out.append(f"{indent}- {_inline(item)}")
+            return
+        if isinstance(item, dict) and all(_flat(v) for v in item.values()):
+            line = f"{indent}- {{" + ", ".join(
+                f"{_scalar(k, flow=True)}: {_inline(v, flow=True)}"
+                for k, v in item.items()) + "}"
+            if len(line) <= width:
+                out.append(line)
+                return
+        if isinstance(item, dict):
+            mapping(item, indent + "  ", indent + "- ")
+        else:
+            out.append(f"{indent}-")
+            sequence(item, indent + "  ")  # type: ignore[arg-type]
 
     mapping(data, "", "")
-    return "\n".join(out) + "\n"
+    out.append("")
+    return "\n".join(out)
 
 
 def nodes(value: object) -> Node:
