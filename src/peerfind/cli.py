@@ -433,11 +433,12 @@ def _listing(found: Any, cat: Catalogue, filters: Filters, now: dt.datetime,
 
         console = render.make_console()
         shown = render.listing(found, cat, width=console.width, **options)
-        if pager and output.pager() is not None and sys.stdout.isatty():
+        command = output.pager() if pager else None
+        if command is not None:
             with console.capture() as captured:
                 console.print(shown, crop=False)
             text = captured.get()
-            if not output.page(text, console.height):
+            if not output.page(text, console.height, command):
                 sys.stdout.write(text)
         else:
             console.print(shown, crop=False)

@@ -44,7 +44,10 @@ def stream(lines: Iterable[str]) -> None:
 
 
 def pager() -> str | None:
-    """The pager command to run, or None when paging is off or it cannot be found."""
+    """The pager command to run, or None when standard output is not a real terminal,
+    paging is off, or the pager cannot be found."""
+    if not sys.stdout.isatty():
+        return None
     chosen = "less"
     for var in PAGER_VARS:
         if var in os.environ:
@@ -59,11 +62,10 @@ def pager() -> str | None:
     return chosen
 
 
-def page(text: str, screen_lines: int) -> bool:
-    """Show ``text`` through the pager when standard output is a real terminal and the
-    text is longer than the screen; False when it was not paged (print it yourself)."""
-    command = pager()
-    if command is None or not sys.stdout.isatty() or text.count("\n") < screen_lines:
+def page(text: str, screen_lines: int, command: str) -> bool:
+    """Show ``text`` through the pager ``command`` when it is longer than the screen;
+    False when it was not paged (print it yourself)."""
+    if text.count("\n") < screen_lines:
         return False
     env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
     sys.stdout.flush()
