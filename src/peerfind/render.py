@@ -18,7 +18,6 @@ from rich.text import Text
 
 from peerfind import plain, schema, trust
 from peerfind.i18n import guide as guide_sections, reach, time_range
-from peerfind.i18n import long_date as i18n_long_date
 from peerfind.models import Catalogue, Group, Helpline, Resource
 from peerfind.problems import plural
 from peerfind.search import Occurrence
@@ -43,15 +42,6 @@ def make_console() -> Console:
 def safe(value: str, style: str = "") -> Text:
     """Catalogue text as plain Text: control characters shown as escapes, no markup."""
     return Text(plain.clean(value), style=style)
-
-
-def long_date(day: dt.date) -> str:
-    """'Friday 27 November', for headings."""
-    return i18n_long_date(day, year=False)
-
-
-def where(group: Group) -> Text:
-    return Text(plain.place(group))
 
 
 def status_text(status: str, in_progress: bool = False, trusted: Trust | None = None,
@@ -119,7 +109,7 @@ def _when(o: Occurrence, first: str, h24: bool, previous: str | None) -> tuple[s
 
 
 def _place_line(o: Occurrence, types: bool = True) -> Text:
-    line = Text.assemble(f"{o.group.fellowship} · ", where(o.group))
+    line = Text(f"{o.group.fellowship} · {plain.place(o.group)}")
     if o.types and types:
         line.append(f" · {type_codes(o.types)}")
     return line

@@ -8,6 +8,7 @@ bombs, absurd nesting, more than one document, and unknown tags.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -292,8 +293,6 @@ _ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 def _scalar(value: object, flow: bool = False) -> str:
     """One value as YAML that reads back as exactly that value."""
-    import json
-
     if value is None:
         return "null"
     if isinstance(value, bool):
