@@ -33,6 +33,7 @@ SWITCHES = {"GetSearchResults": "meetings", "GetFormats": "formats",
 
 class Server(BaseHTTPRequestHandler):
     answer: dict = {}
+    feed: bytes | None = None  # the Meeting Guide feed served; None: the quirks fixture
     broken = False
 
     def do_GET(self):  # noqa: N802 - the http.server API
@@ -59,7 +60,7 @@ class Server(BaseHTTPRequestHandler):
             self.wfile.write(RAW[parts.path])
             self.close_connection = True
         elif parts.path == "/feed.json":
-            self._send(200, FEED.read_bytes())
+            self._send(200, Server.feed or FEED.read_bytes())
         else:
             self._send(500, b"\x1b[31mno\x1b[0m")
 
@@ -86,6 +87,7 @@ RAW = {  # answers that are not well-formed HTTP, written straight to the socket
 @pytest.fixture
 def server():
     Server.answer = json.loads(json.dumps(SNAPSHOT["answer"]))
+    Server.feed = None
     Server.broken = False
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Server)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -483,3 +485,180 @@ def test_reading_a_feed_can_consume_it():
     kept = meetingguide.read(list(records), CONTEXT, {})
     eaten = meetingguide.read(records, CONTEXT, {}, consume=True)
     assert eaten == kept and records == [None] * len(records)
+
+
+SYNCED = """\
+# FICTIONAL test catalogue: the source and every meeting it lists are invented.
+catalogue: 1
+area: Testville County (fictional)
+timezone: America/New_York
+updated: 2026-11-01
+sources:
+  - id: mg
+    name: Fictional Intergroup
+    kind: meeting-guide
+    url: {server}/feed.json
+groups: []
+"""
+OVERRIDES = """\
+overrides:
+  - id: mg-dawn-mon
+    checked: 2026-11-20
+    source: phone call to the group, 20 Nov 2026
+  - id: mg-marathon
+    checked: 2026-11-21
+    source: phone call
+  - id: mg-evil
+    notes: Corrected by a volunteer.
+  - id: mg-twin-room
+    hide: true
+    notes: The same meeting as its online twin.
+  - id: mg-twin-zoom
+    attendance: in_person
+    address: 9 Example Road
+    town: Testville
+  - id: mg-paused
+    checked: 2026-11-22
+    status: temporarily-closed
+    source: the group's web page
+  - id: mg-regions
+    notes: A note changes nothing else.
+"""
+
+
+def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
+    """A Meeting Guide source synced twice, compared whole: the first sync adds every
+    group; the second reports what the feed changed and the overrides it left behind,
+    and the layered catalogue obeys every kind of override."""
+    catalogue = tmp_path / "data" / "groups.yaml"
+    catalogue.parent.mkdir()
+    catalogue.write_text(SYNCED.format(server=server), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "data/groups.yaml")
+    first = run("sync")
+    assert first.exit_code == 0, first.stderr
+    snapshot = catalogue.parent / "sources" / "mg.json"
+    records = json.loads(FEED.read_text(encoding="utf-8"))
+    changed = [r for r in records if r.get("slug") not in ("dawn-wed", "marathon", "evil")]
+    for r in changed:
+        if r.get("slug") == "regions":
+            r["name"] = "Fictional Régions"
+    changed.append({**records[0], "slug": "new-one", "name": "Fictional Newcomer", "day": 2})
+    Server.feed = json.dumps(changed).encode()
+    with catalogue.open("a", encoding="utf-8") as handle:
+        handle.write(OVERRIDES)
+    second = run("sync")
+    assert second.exit_code == 0, second.stderr
+    layered = json.loads(run("list", "--json", "--include-closed", "--at",
+                             "2026-11-27T06:00").stdout)
+    kept = [{key: row.get(key) for key in ("id", "name", "status", "trust", "as_of",
+                                           "attendance", "online", "address", "source")}
+            for row in layered]
+    checked = run("validate")
+    noted = run("show", "mg-regions")
+    expected("sync-feed.txt", "\n".join([
+        "$ peerfind sync", first.stdout, "$ peerfind sync", second.stdout,
+        "$ cat sources/mg.json", snapshot.read_text(encoding="utf-8"),
+        "$ peerfind list --json --include-closed (some keys)",
+        json.dumps(kept, indent=1, ensure_ascii=False), "$ peerfind validate",
+        checked.stdout, "$ peerfind show mg-regions", noted.stdout]).replace(server, "http://127.0.0.1:PORT")
+        + "\n")
+
+
+GOOD_SNAPSHOT = {"peerfind_snapshot": 1, "source": "mg", "kind": "meeting-guide",
+                 "url": "https://example.org/feed.json", "fetched": None,
+                 "as_of": "2026-01-31", "origin": "https://example.org/old.json", "answer": []}
+NOT_A_SNAPSHOT = ("is not a peerfind snapshot (format 1); run 'peerfind sync' to fetch the "
+                  "source again, or restore the file from git")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (json.dumps({**GOOD_SNAPSHOT, "peerfind_snapshot": 2}), NOT_A_SNAPSHOT),
+    (json.dumps([GOOD_SNAPSHOT]), NOT_A_SNAPSHOT),
+    (json.dumps({k: v for k, v in GOOD_SNAPSHOT.items() if k != "origin"}), NOT_A_SNAPSHOT),
+    (json.dumps({**GOOD_SNAPSHOT, "kind": "rss"}), NOT_A_SNAPSHOT),
+    (json.dumps({**GOOD_SNAPSHOT, "as_of": "January"}), NOT_A_SNAPSHOT),
+    (json.dumps({**GOOD_SNAPSHOT, "fetched": "yesterday"}), NOT_A_SNAPSHOT),
+    ("{", "is not JSON (it starts with '{'); expected a peerfind snapshot; run 'peerfind "
+          "sync' to fetch it again"),
+    ("[" * 100 + "]" * 100, "is JSON nested more than 64 levels deep; expected a peerfind "
+                            "snapshot; run 'peerfind sync' to fetch it again"),
+    (None, "is not a regular file; run 'peerfind sync' to fetch the source again, or "
+           "restore the file from git"),
+    ("loop", "cannot be read (Too many levels of symbolic links)"),
+    ("x" * 2048, "is larger than 0 MiB; run 'peerfind sync' to fetch the source again"),
+    (json.dumps({**GOOD_SNAPSHOT, "answer": {"meetings": []}}), "does not hold a source's "
+     "answer (a Meeting Guide feed is a JSON list); run 'peerfind sync' to fetch the source "
+     "again, or restore the file from git"),
+    (json.dumps({**GOOD_SNAPSHOT, "kind": "bmlt"}), "does not hold a source's answer "
+     "(expected the three BMLT answers in one JSON object); run 'peerfind sync' to fetch the "
+     "source again, or restore the file from git"),
+    (json.dumps({**GOOD_SNAPSHOT, "kind": "bmlt", "answer": {"meetings": [], "formats": {}}}),
+     "does not hold a source's answer (GetFormats did not answer with a JSON list of "
+     "formats); run 'peerfind sync' to fetch the source again, or restore the file from git"),
+    (json.dumps({**GOOD_SNAPSHOT, "kind": "bmlt", "answer": {"meetings": [], "formats": []}}),
+     "holds a bmlt answer, but the source is meeting-guide; run 'peerfind sync mg' to fetch "
+     "it again"),
+])
+def test_a_damaged_snapshot_is_one_line_error(content, message, run, tmp_path, monkeypatch):
+    catalogue = tmp_path / "data" / "groups.yaml"
+    (catalogue.parent / "sources").mkdir(parents=True)
+    catalogue.write_text(SYNCED.format(server="https://example.org"), encoding="utf-8")
+    snapshot = catalogue.parent / "sources" / "mg.json"
+    if content is None:
+        snapshot.mkdir()
+    elif content == "loop":
+        snapshot.symlink_to(snapshot)
+    else:
+        snapshot.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(fetch, "MAX_BYTES", 2047)
+    monkeypatch.chdir(tmp_path)
+    result = run("list", "--catalogue", "data/groups.yaml")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"data/groups.yaml:7:5: error: sources > mg: sources/mg.json {message}\n"
+
+
+TWO_SOURCES = SYNCED.replace("groups: []\n", """\
+  - id: na
+    name: Fictional NA Area
+    kind: bmlt
+    url: {server}/main_server/
+groups: []
+""")
+
+
+@pytest.mark.parametrize(("feed", "formats", "message"), [
+    (b'{"meetings": []}', None, "Fictional Intergroup: failed, previous snapshot kept: "
+     "http://127.0.0.1:PORT/feed.json: expected a JSON list of meetings, found dict"),
+    (b"<html>", None, "Fictional Intergroup: failed, previous snapshot kept: "
+     "http://127.0.0.1:PORT/feed.json: not JSON (it starts with '<html>'); expected a Meeting "
+     "Guide feed (a JSON list of meetings): check the address"),
+    (None, {}, "Fictional NA Area: failed, previous snapshot kept: http://127.0.0.1:PORT/"
+     "main_server/: GetFormats did not answer with a JSON list of formats; is this a BMLT "
+     "root server?"),
+])
+def test_sync_names_what_a_source_answered(feed, formats, message, run, server, tmp_path):
+    catalogue = tmp_path / "groups.yaml"
+    catalogue.write_text(TWO_SOURCES.replace("{server}", server), encoding="utf-8")
+    Server.feed = feed
+    if formats is not None:
+        Server.answer["formats"] = formats
+    result = run("sync", "--catalogue", str(catalogue))
+    assert result.exit_code == 1
+    assert message in result.stdout.replace(server, "http://127.0.0.1:PORT").splitlines()
+    assert len(list((tmp_path / "sources").iterdir())) == 1  # the other source's snapshot
+
+
+def test_sync_fetches_only_the_sources_named(run, server, tmp_path):
+    catalogue = tmp_path / "groups.yaml"
+    catalogue.write_text(TWO_SOURCES.replace("{server}", server), encoding="utf-8")
+    result = run("sync", "na", "--catalogue", str(catalogue))
+    assert [line.split(":")[0] for line in result.stdout.splitlines()
+            if not line.startswith(" ")] == ["Fictional NA Area"]
+    assert [p.name for p in (tmp_path / "sources").iterdir()] == ["na.json"]
+    nothing = tmp_path / "none.yaml"
+    nothing.write_text(SYNCED.split("sources:")[0] + "groups: []\n", encoding="utf-8")
+    refused = run("sync", "--catalogue", str(nothing))
+    assert (refused.exit_code, refused.stderr) == (2, (
+        "peerfind: error: this catalogue declares no sources; add a sources: list (see "
+        "docs/catalogue.md)\n"))

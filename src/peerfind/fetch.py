@@ -174,9 +174,11 @@ def decode(data: bytes, shown: str, expected: str) -> str:
         raise FetchError(f"{shown}: not UTF-8 text; expected {expected}") from None
 
 
-def parse_json(data: bytes | str, shown: str, expected: str) -> Any:
-    """JSON from a source, or a FetchError saying what came instead. (Give a large answer
-    as text from ``decode``, its bytes dropped: then it is not held twice.)"""
+def parse_json(data: bytes | str, shown: str, expected: str,
+               hint: str = ": check the address") -> Any:
+    """JSON from a source, or a FetchError saying what came instead (``shown``: the
+    message). (Give a large answer as text from ``decode``, its bytes dropped: then it is
+    not held twice.)"""
     text = data if isinstance(data, str) else decode(data, shown, expected)
     try:
         value = json.loads(text)
@@ -186,7 +188,7 @@ def parse_json(data: bytes | str, shown: str, expected: str) -> Any:
         if isinstance(error, json.JSONDecodeError):
             start = printable(text[:40].strip(), 40)
             raise FetchError(f"{shown}: not JSON (it starts with {start!r}); expected "
-                             f"{expected}: check the address") from None
+                             f"{expected}{hint}") from None
         raise FetchError(f"{shown}: JSON holding a number too long to read; expected "
                          f"{expected}") from None
     if _depth(value) > MAX_DEPTH:

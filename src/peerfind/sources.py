@@ -97,9 +97,10 @@ def read_snapshot(path: Path) -> Snapshot | None:
     except OSError as error:
         raise _problem(path, f"cannot be read ({error.strerror or error})") from None
     try:
-        document = fetch.parse_json(raw, str(path), "a peerfind snapshot")
-    except fetch.FetchError as error:
-        raise _problem(path, f"{error}; run 'peerfind sync' to fetch it again") from None
+        document = fetch.parse_json(raw, "", "a peerfind snapshot", hint="")
+    except fetch.FetchError as error:  # "<shown>: not JSON ...", shown here as "is not JSON"
+        raise _problem(path, f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to "
+                       "fetch it again") from None
     fields = ("source", "kind", "url", "fetched", "as_of", "origin", "answer")
     if (not isinstance(document, dict) or document.get("peerfind_snapshot") != SNAPSHOT_VERSION
             or any(key not in document for key in fields)
@@ -107,7 +108,19 @@ def read_snapshot(path: Path) -> Snapshot | None:
             or not (document["fetched"] is None or _is_date(document["fetched"]))):
         raise _problem(path, "is not a peerfind snapshot (format 1); run 'peerfind sync' to "
                        "fetch the source again, or restore the file from git")
+    shape = answer_problem(document["kind"], document["answer"])
+    if shape:
+        raise _problem(path, f"does not hold a source's answer ({shape}); run 'peerfind sync' "
+                       "to fetch the source again, or restore the file from git")
     return Snapshot(*(document[key] for key in fields))
+
+
+def answer_problem(kind: str, answer: Any) -> str | None:
+    """What is wrong with the shape of a source's answer, or None."""
+    if kind == "bmlt":
+        return bmlt.check_answer(answer) if isinstance(answer, dict) else \
+            "expected the three BMLT answers in one JSON object"
+    return None if isinstance(answer, list) else "a Meeting Guide feed is a JSON list"
 
 
 def _is_date(value: Any) -> bool:
@@ -125,18 +138,10 @@ def context(source: dict[str, Any], timezone: str, snapshot: Snapshot) -> Contex
 
 
 def read_answer(source: dict[str, Any], timezone: str, snapshot: Snapshot) -> Reading:
-    """The catalogue groups a snapshot holds."""
+    """The catalogue groups a snapshot holds (its answer has the shape of its kind)."""
     where = context(source, timezone, snapshot)
-    answer = snapshot.answer
-    if source["kind"] == "bmlt":
-        problem = bmlt.check_answer(answer) if isinstance(answer, dict) else \
-            "expected the three BMLT answers"
-        if problem:
-            return Reading([], [problem], 0)
-        return bmlt.read(answer, where, source)
-    if not isinstance(answer, list):
-        return Reading([], ["a Meeting Guide feed is a JSON list of meetings"], 0)
-    return meetingguide.read(answer, where, source)
+    reader = bmlt.read if snapshot.kind == "bmlt" else meetingguide.read
+    return reader(snapshot.answer, where, source)
 
 
 _converted: dict[tuple[Any, ...], tuple[Snapshot, Reading]] = {}
@@ -161,6 +166,9 @@ def converted(source: dict[str, Any], timezone: str, catalogue: Path
     snapshot = read_snapshot(path)
     if snapshot is None:
         return None
+    if snapshot.kind != source["kind"]:
+        raise _problem(path, f"holds a {snapshot.kind} answer, but the source is {source['kind']}"
+                       f"; run 'peerfind sync {source['id']}' to fetch it again")
     _converted[key] = found = (snapshot, read_answer(source, timezone, snapshot))
     return found
 
@@ -201,20 +209,6 @@ def override(group: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, A
     if merged.get("attendance") == "in_person":
         merged.pop("online", None)
     return merged
-
-
-def listed_ids(data: dict[str, Any], catalogue: Path) -> dict[str, str] | None:
-    """Every id a source lists -> that source's name; None if no source has a snapshot."""
-    found: dict[str, str] = {}
-    any_snapshot = False
-    for source in data.get("sources", []):
-        found = converted(source, data["timezone"], catalogue)
-        if found is None:
-            continue
-        any_snapshot = True
-        for group in found[1].groups:
-            found[group["id"]] = source["name"]
-    return found if any_snapshot else None
 
 
 # -- sync ----------------------------------------------------------------------------
