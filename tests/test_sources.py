@@ -662,3 +662,20 @@ def test_sync_fetches_only_the_sources_named(run, server, tmp_path):
     assert (refused.exit_code, refused.stderr) == (2, (
         "peerfind: error: this catalogue declares no sources; add a sources: list (see "
         "docs/catalogue.md)\n"))
+
+
+BMLT_EDGES = FIXTURES / "feeds" / "bmlt-edges.json"
+
+
+def test_bmlt_edge_cases_read_exactly(expected):
+    """Every rule of the BMLT reader on one fictional answer, compared whole
+    (tests/fixtures/feeds/README.md); with the service bodies and the circle chosen."""
+    answer = json.loads(BMLT_EDGES.read_text(encoding="utf-8"))
+    chosen = {"services": [20], "near": "41.70,-73.92", "within": 10}
+    reading = bmlt.read(answer, CONTEXT._replace(prefix="na"), chosen)
+    document = {"records": reading.records, "warnings": reading.warnings,
+                "groups": reading.groups}
+    expected("bmlt-edges-read.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    everything = bmlt.read(answer, CONTEXT._replace(prefix="na"), {})
+    assert {g["name"] for g in everything.groups} - {g["name"] for g in reading.groups} == {
+        "Fictional Other Body", "Fictional Far Away"}
