@@ -390,19 +390,34 @@ def test_meeting_guide_contacts_stay_anonymous():
     assert named.groups[0]["contact"] == {"name": "Pat K."}
 
 
-@pytest.mark.parametrize(("records", "fallback", "zone", "warning"), [
-    ([{"timezone": "America/Chicago"}], None, "America/Chicago", None),
-    ([{"timezone": "America/Chicago"}], "Europe/London", "Europe/London", None),
-    ([{"timezone": "America/Chicago"}, {"timezone": "America/Denver"}], None,
-     "America/New_York", "the feed names several time zones; times are given in "
-     "America/New_York (set --timezone)"),
-    ([{"timezone": "Mars/Olympus"}, {}], None, "America/New_York",
+@pytest.mark.parametrize(("records", "args", "zone", "when", "warning"), [
+    ([{"timezone": "America/Chicago"}], (), "America/Chicago", "monday 19:00", None),
+    ([{"timezone": "America\\/Chicago"}], (), "America/Chicago", "monday 19:00", None),
+    ([{"timezone": "America/Chicago"}], ("--timezone", "Europe/London"), "Europe/London",
+     "tuesday 01:00", None),
+    ([{"timezone": "America/Chicago"}, {"timezone": "America/Denver"}], (),
+     "America/New_York", "monday 20:00", "the feed names several time zones; times are "
+     "given in America/New_York (set --timezone)"),
+    ([{"timezone": "Mars/Olympus"}, {}], (), "America/New_York", "monday 19:00",
+     "the feed names no time zone; times are given in America/New_York (set --timezone)"),
+    # A zone nested in a record is not the record's: the feed is read again in its own.
+    ([{"timezone": "America/Chicago", "x": {"timezone": "America/Denver"}}], (),
+     "America/Chicago", "monday 19:00", None),
+    ([{"x": {"timezone": "America/Denver"}}], (), "America/New_York", "monday 19:00",
      "the feed names no time zone; times are given in America/New_York (set --timezone)"),
 ])
-def test_a_one_off_imports_zone(records, fallback, zone, warning):
-    warnings: list[str] = []
-    assert meetingguide.feed_zone(records, fallback, warnings) == zone
-    assert warnings == ([warning] if warning else [])
+def test_a_one_off_imports_zone(records, args, zone, when, warning, run, tmp_path):
+    feed = tmp_path / "feed.json"
+    record = {"name": "Fictional Zone", "slug": "z", "day": 1, "time": "19:00",
+              "attendance_option": "online", "conference_url": "https://example.org/j/1"}
+    text = json.dumps([{**record, **r} for r in records]).replace("\\\\/", "\\/")
+    feed.write_text(text, encoding="utf-8")
+    result = run("import", str(feed), *args)
+    assert f"\ntimezone: {zone}\n" in result.stdout
+    day, time = when.split()
+    assert f"{{day: {day}, time: \"{time}\", slug: z}}" in result.stdout
+    said = [line for line in result.stderr.splitlines() if "the feed names" in line]
+    assert said == ([f"peerfind: warning: {warning}"] if warning else [])
 
 
 def test_bmlt_questions_asked_of_a_root_server():
@@ -480,11 +495,28 @@ def test_meeting_guide_records_are_chosen_by_town_or_region():
         assert [group["name"] for group in found] == names, selection
 
 
-def test_reading_a_feed_can_consume_it():
-    records = json.loads(EDGES.read_text(encoding="utf-8"))
-    kept = meetingguide.read(list(records), CONTEXT, {})
-    eaten = meetingguide.read(records, CONTEXT, {}, consume=True)
-    assert eaten == kept and records == [None] * len(records)
+@pytest.mark.parametrize("text", [
+    "[1,,2]", "[1 2]", "[1,]", "[1] x", "[", "[1", '{"a" 1}', '{"a": 1,}', "{1: 2}", " "])
+def test_broken_json_is_named_however_it_is_read(text):
+    message = (f"feed: not JSON (it starts with {text.strip()!r}); expected a feed: check the "
+               "address")
+    with pytest.raises(fetch.FetchError) as whole:
+        fetch.parse_json(text, "feed", "a feed")
+    assert str(whole.value) == message
+    with pytest.raises(fetch.FetchError) as streamed:
+        list(fetch.feed_records(fetch.Reader(text, "feed", "a feed")))
+    assert str(streamed.value) == message
+
+
+def test_a_feed_is_read_a_record_at_a_time():
+    text = EDGES.read_text(encoding="utf-8")
+    streamed = fetch.feed_records(fetch.Reader(text, "feed", "a feed"))
+    assert next(streamed) == json.loads(text)[0]  # before the rest is parsed
+    assert meetingguide.read(fetch.feed_records(fetch.Reader(text, "feed", "a feed")),
+                             CONTEXT, {}) == meetingguide.read(json.loads(text), CONTEXT, {})
+    with pytest.raises(fetch.FetchError, match="^feed: expected a JSON list of meetings, "
+                                               "found dict$"):
+        fetch.feed_records(fetch.Reader('{"a": []}', "feed", "a feed"))
 
 
 SYNCED = """\

@@ -16,6 +16,7 @@ import socket
 import ssl
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -179,22 +180,104 @@ def parse_json(data: bytes | str, shown: str, expected: str,
     """JSON from a source, or a FetchError saying what came instead (``shown``: the
     message). (Give a large answer as text from ``decode``, its bytes dropped: then it is
     not held twice.)"""
-    text = data if isinstance(data, str) else decode(data, shown, expected)
-    try:
-        value = json.loads(text)
-    except RecursionError:
-        raise FetchError(f"{shown}: JSON nested too deeply to be {expected}") from None
-    except ValueError as error:  # JSONDecodeError, or an integer too long to convert
-        if isinstance(error, json.JSONDecodeError):
-            start = printable(text[:40].strip(), 40)
-            raise FetchError(f"{shown}: not JSON (it starts with {start!r}); expected "
-                             f"{expected}{hint}") from None
-        raise FetchError(f"{shown}: JSON holding a number too long to read; expected "
-                         f"{expected}") from None
-    if _depth(value) > MAX_DEPTH:
-        raise FetchError(f"{shown}: JSON nested more than {MAX_DEPTH} levels deep; expected "
-                         f"{expected}")
+    reader = Reader(data if isinstance(data, str) else decode(data, shown, expected), shown,
+                    expected, hint)
+    value = reader.value()
+    reader.end()
     return value
+
+
+def feed_records(reader: Reader) -> Iterator[Any]:
+    """The records of a Meeting Guide feed, one at a time, then a check that nothing
+    follows the list; a FetchError at once when the feed is not a JSON list."""
+    if not reader.at("["):
+        found = reader.value()
+        reader.end()
+        raise FetchError(f"{reader.shown}: expected a JSON list of meetings, found "
+                         f"{type(found).__name__}")
+    return _then_end(reader)
+
+
+def _then_end(reader: Reader) -> Iterator[Any]:
+    yield from reader.items()
+    reader.end()
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class Reader:
+    """JSON text read a value at a time, with parse_json's errors: the items of a long
+    list one by one (``items``), so that a feed of 100,000 meetings is never held as
+    100,000 objects at once, and an object's keys in the order written (``keys``)."""
+
+    def __init__(self, text: str, shown: str, expected: str,
+                 hint: str = ": check the address") -> None:
+        self.text, self.shown, self.expected, self.hint = text, shown, expected, hint
+        self.pos = 0
+
+    def _failed(self) -> FetchError:
+        start = printable(self.text[:40].strip(), 40)
+        return FetchError(f"{self.shown}: not JSON (it starts with {start!r}); expected "
+                          f"{self.expected}{self.hint}")
+
+    def at(self, char: str) -> bool:
+        """Whether the next thing, after white space, is ``char`` (then it is passed)."""
+        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        if self.text.startswith(char, self.pos):
+            self.pos += 1
+            return True
+        return False
+
+    def value(self, depth: int = 0) -> Any:
+        """The next whole value, nested at ``depth``."""
+        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        try:
+            value, self.pos = _DECODER.raw_decode(self.text, self.pos)
+        except RecursionError:
+            raise FetchError(f"{self.shown}: JSON nested too deeply to be "
+                             f"{self.expected}") from None
+        except ValueError as error:  # JSONDecodeError, or an integer too long to convert
+            if isinstance(error, json.JSONDecodeError):
+                raise self._failed() from None
+            raise FetchError(f"{self.shown}: JSON holding a number too long to read; "
+                             f"expected {self.expected}") from None
+        if depth + _depth(value) > MAX_DEPTH:
+            raise FetchError(f"{self.shown}: JSON nested more than {MAX_DEPTH} levels deep; "
+                             f"expected {self.expected}")
+        return value
+
+    def items(self, depth: int = 1) -> Iterator[Any]:
+        """The items of the list that comes next (its ``[`` already passed), one by one."""
+        if self.at("]"):
+            return
+        while True:
+            yield self.value(depth)
+            if self.at("]"):
+                return
+            if not self.at(","):
+                raise self._failed()
+
+    def keys(self) -> Iterator[str]:
+        """The keys of the object that comes next (its ``{`` already passed), each with
+        its ``:`` passed: read its value before asking for the next key."""
+        if self.at("}"):
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str) or not self.at(":"):
+                raise self._failed()
+            yield key
+            if self.at("}"):
+                return
+            if not self.at(","):
+                raise self._failed()
+
+    def end(self) -> None:
+        """Nothing but white space may follow."""
+        if _SPACE.match(self.text, self.pos).end() != len(self.text):  # type: ignore[union-attr]
+            raise self._failed()
 
 
 def _depth(value: Any) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from peerfind import bmlt, fetch, meetingguide, schema
-from peerfind.listing import Context
+from peerfind.listing import Context, Reading, line
 from peerfind.problems import plural
 
 DEFAULT_TIMEZONE = meetingguide.DEFAULT_TIMEZONE
@@ -63,18 +65,8 @@ def one_off(feed: str, kind: str, today: dt.date, *, timezone: str | None, fello
         reading = bmlt.read(answer, Context("", fellowship, zone, zone, feed, today), {})
         what = "BMLT server"
     else:
-        expected = "a Meeting Guide feed (a JSON list of meetings)"
-        raw = fetch.read(feed, deadline=deadline)
-        text = fetch.decode(raw, shown, expected)
-        del raw  # a feed of 100,000 meetings is 70 MiB: not held twice while parsed
-        records = fetch.parse_json(text, shown, expected)
-        del text
-        if not isinstance(records, list):
-            raise fetch.FetchError(f"{shown}: expected a JSON list of meetings, found "
-                                   f"{type(records).__name__}")
-        zone = meetingguide.feed_zone(records, timezone, warnings)
-        reading = meetingguide.read(records, Context("", fellowship, zone, zone, feed, today), {},
-                                    consume=True)
+        zone, reading = _read_feed(feed, shown, today, timezone, fellowship, deadline,
+                                   warnings)
         what = "Meeting Guide feed"
     warnings += reading.warnings
     data: dict[str, Any] = {
@@ -91,6 +83,43 @@ def one_off(feed: str, kind: str, today: dt.date, *, timezone: str | None, fello
     check_generated(data, today)
     return Imported(to_yaml(data, shown, what), warnings, len(reading.groups), meetings,
                     reading.records)
+
+
+ZONE_KEY = re.compile(r'"timezone"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def _read_feed(feed: str, shown: str, today: dt.date, timezone: str | None, fellowship: str,
+               deadline: float, warnings: list[str]) -> tuple[str, Reading]:
+    """The zone a feed's times are written in, and its groups, read a record at a time
+    (a feed of 100,000 meetings is never held as 100,000 objects). The zone is the
+    feed's own: guessed from a quick look at the text, then checked against the records
+    read; in the rare case the look misled, the feed is read again in the right zone."""
+    expected = "a Meeting Guide feed (a JSON list of meetings)"
+    raw = fetch.read(feed, deadline=deadline)
+    reader = fetch.Reader(fetch.decode(raw, shown, expected), shown, expected)
+    del raw  # 70 MiB for 100,000 meetings: not held twice while read
+    records = fetch.feed_records(reader)
+    guessed = meetingguide.feed_zone(_zones_written(reader.text), timezone, [])
+    zones: set[str] = set()
+    reading = meetingguide.read(records, Context("", fellowship, guessed, guessed, feed, today),
+                                {}, zones)
+    zone = meetingguide.feed_zone(zones, timezone, warnings)
+    if zone != guessed:
+        reader.pos = 0
+        reading = meetingguide.read(fetch.feed_records(reader),
+                                    Context("", fellowship, zone, zone, feed, today), {})
+    return zone, reading
+
+
+def _zones_written(text: str) -> set[str]:
+    """Every ``"timezone": "..."`` in a feed's text (records' and any nested ones)."""
+    found = set()
+    for written in set(ZONE_KEY.findall(text)):
+        try:
+            found.add(line(json.loads(written)))
+        except ValueError:
+            continue
+    return found
 
 
 def check_generated(data: dict[str, Any], today: dt.date) -> None:

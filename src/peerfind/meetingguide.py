@@ -13,6 +13,7 @@ it, and the rest come in.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from peerfind import listing, schema
@@ -89,13 +90,12 @@ def _contact(record: dict[str, Any], where: str, warnings: list[str]) -> dict[st
     return contact
 
 
-def feed_zone(records: list[Any], fallback: str | None, warnings: list[str]) -> str:
+def feed_zone(zones: Iterable[str], fallback: str | None, warnings: list[str]) -> str:
     """The zone a one-off import writes: ``fallback`` when given, else the feed's own
-    single zone, else America/New_York with a warning."""
+    single zone (of the records' ``zones``), else America/New_York with a warning."""
     if fallback:
         return fallback
-    zones = {line(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
-    real = sorted(zone for zone in zones if listing.is_zone(zone))
+    real = sorted({zone for zone in zones if listing.is_zone(zone)})
     if len(real) == 1:
         return real[0]
     said = "names several time zones" if len(real) > 1 else "names no time zone"
@@ -103,25 +103,29 @@ def feed_zone(records: list[Any], fallback: str | None, warnings: list[str]) -> 
     return DEFAULT_TIMEZONE
 
 
-def read(records: list[Any], context: Context, selection: dict[str, Any],
-         consume: bool = False) -> Reading:
-    """Catalogue groups from Meeting Guide records; with ``consume``, each record is
-    dropped from the list once read, so that a large feed is not held twice."""
+def record_zones(records: Iterable[Any]) -> set[str]:
+    return {line(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
+
+
+def read(records: Iterable[Any], context: Context, selection: dict[str, Any],
+         zones: set[str] | None = None) -> Reading:
+    """Catalogue groups from Meeting Guide records, read one at a time (give an iterator,
+    and a large feed is never held whole); the records' own time zones are added to
+    ``zones`` when given."""
     warnings: list[str] = []
     unknown: dict[str, int] = {}
     converted: dict[str, int] = {}
     keep = {name.casefold() for name in (*selection.get("towns", ()),
                                          *selection.get("regions", ()))}
     rows = []
-    total = len(records)
+    total = 0
     for index, record in enumerate(records):
-        if consume:
-            records[index] = None
+        total += 1
+        if zones is not None and isinstance(record, dict):
+            zones.add(line(record.get("timezone")))
         row = _row(index, record, context, warnings, unknown, converted)
         if row is not None and (not keep or keep & row.pop("places")):
             rows.append(row)
-        elif row is not None:
-            continue
     if unknown:
         listed = ", ".join(f"{code} ({n})" for code, n in sorted(unknown.items()))
         warnings.append(f"type codes peerfind does not know, kept as other types: {listed}")
@@ -134,6 +138,10 @@ def read(records: list[Any], context: Context, selection: dict[str, Any],
         if group is None or any((m["day"], m["time"]) in slots for m in row["meetings"]):
             key = row["key"] if group is None else (*row["key"], row["slug"])
             group = groups[key] = {**row["group"], "meetings": [], "slug": row["slug"]}
+        taken = {m["slug"] for m in group["meetings"] if "slug" in m}
+        for meeting in row["meetings"]:
+            if meeting.get("slug", "") in taken:  # a feed's slugs are not always unique
+                del meeting["slug"]
         group["meetings"].extend(row["meetings"])
     out, used = [], set()
     for group in groups.values():
