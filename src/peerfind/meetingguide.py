@@ -117,14 +117,14 @@ def read(records: Iterable[Any], context: Context, selection: dict[str, Any],
     converted: dict[str, int] = {}
     keep = {name.casefold() for name in (*selection.get("towns", ()),
                                          *selection.get("regions", ()))}
-    rows = []
+    rows: list[Any] = []
     total = 0
     for index, record in enumerate(records):
         total += 1
         if zones is not None and isinstance(record, dict):
             zones.add(line(record.get("timezone")))
         row = _row(index, record, context, warnings, unknown, converted)
-        if row is not None and (not keep or keep & row.pop("places")):
+        if row is not None and (keep & row.pop("places") or not keep):
             rows.append(row)
     if unknown:
         listed = ", ".join(f"{code} ({n})" for code, n in sorted(unknown.items()))
@@ -132,12 +132,15 @@ def read(records: Iterable[Any], context: Context, selection: dict[str, Any],
     warnings += listing.converted_warnings(converted, context)
 
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: r["slug"]):
+    rows.sort(key=lambda r: r["slug"])
+    for index, row in enumerate(rows):
+        rows[index] = None  # each row let go once in its group: a large feed is held once
         group = groups.get(row["key"])
         slots = {(m["day"], m["time"]) for m in group["meetings"]} if group else set()
         if group is None or any((m["day"], m["time"]) in slots for m in row["meetings"]):
             key = row["key"] if group is None else (*row["key"], row["slug"])
-            group = groups[key] = {**row["group"], "meetings": [], "slug": row["slug"]}
+            group = groups[key] = row["group"]
+            group.update(meetings=[], slug=row["slug"])
         taken = {m["slug"] for m in group["meetings"] if "slug" in m}
         for meeting in row["meetings"]:
             if meeting.get("slug", "") in taken:  # a feed's slugs are not always unique
