@@ -44,10 +44,13 @@ class Server(BaseHTTPRequestHandler):
         elif parts.path == "/trickle":
             self.send_response(200)
             self.end_headers()
-            for _ in range(30):
-                self.wfile.write(b" ")
-                self.wfile.flush()
-                time.sleep(0.1)
+            try:
+                for _ in range(30):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up, as it should
         elif parts.path == "/to-file":
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
@@ -134,7 +137,11 @@ def test_sync_turns_leads_into_listings_and_keeps_overrides(run, bundled, server
     assert result.stdout.splitlines()[0] == (
         "NA Greater New York Region: 55 records -> 53 meetings; 0 added, 0 changed, "
         "0 removed, 47 unchanged")
-    snapshot = json.loads((bundled.parent / "sources" / "na-gny.json").read_text())
+    written = (bundled.parent / "sources" / "na-gny.json").read_text(encoding="utf-8")
+    snapshot = json.loads(written)
+    assert json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n" == written
+    assert list(snapshot) == ["peerfind_snapshot", "source", "kind", "url", "fetched", "as_of",
+                              "origin", "answer"]  # where it is from, then what it says
     assert (snapshot["fetched"], snapshot["origin"]) == ("2026-11-27", f"{server}/main_server/")
     listed = json.loads(run("list", "--fellowship", "NA", "--json", "--at",
                             "2026-11-27T09:00").stdout)
@@ -440,14 +447,34 @@ def test_snapshots_are_sorted_by_the_sources_own_keys():
     answer = {"meetings": [{"id_bigint": "10"}, "odd", {"id_bigint": "9"},
                            {"id_bigint": "x1"}, {"id_bigint": "99999999999999999999"}],
               "formats": [{"id": "3"}, {"id": "1"}], "service_bodies": None}
-    assert normalise("bmlt", answer) == {
+    assert normalise(answer) == {
         "meetings": [{"id_bigint": "9"}, {"id_bigint": "10"},  # numbers first, as numbers
                      {"id_bigint": "99999999999999999999"}, {"id_bigint": "x1"}, "odd"],
         "formats": [{"id": "1"}, {"id": "3"}], "service_bodies": []}
-    feed = [{"slug": "b"}, {"slug": "a", "n": 2}, {"slug": "a", "n": 1}, 7]
-    assert normalise("meeting-guide", feed) == [7, {"slug": "a", "n": 1}, {"slug": "a", "n": 2},
-                                               {"slug": "b"}]
-    assert normalise("meeting-guide", {"not": "a list"}) == {"not": "a list"}
+
+
+def test_a_feed_in_any_order_gives_the_same_snapshot(run, server, tmp_path):
+    catalogue = tmp_path / "groups.yaml"
+    catalogue.write_text(SYNCED.format(server=server), encoding="utf-8")
+    records = [{"slug": "b", "name": "Fictional B", "day": 1, "time": "19:00",
+                "city": "Testville"}, {"slug": "a", "n": 2}, {"slug": "a", "n": 1}, 7,
+               {"slug": "é", "name": "Fictional É"}]
+    written, said = [], []
+    for order in (records, records[::-1]):
+        Server.feed = json.dumps(order).encode()
+        result = run("sync", "--catalogue", str(catalogue))
+        assert result.exit_code == 0
+        said.append(result.stdout.splitlines()[0])
+        written.append((tmp_path / "sources" / "mg.json").read_text(encoding="utf-8"))
+    assert written[0] == written[1]
+    assert said == [  # the second time, its lines show that nothing changed
+        "Fictional Intergroup: 5 records -> 1 meeting; 1 added, 0 changed, 0 removed, "
+        "0 unchanged",
+        "Fictional Intergroup: 5 records -> 1 meeting; 0 added, 0 changed, 0 removed, "
+        "1 unchanged"]
+    answer = json.loads(written[0])["answer"]
+    assert answer[0] == 7 and [r.get("slug") for r in answer[1:]] == ["a", "a", "b", "é"]
+    assert [p.name for p in tmp_path.joinpath("sources").iterdir()] == ["mg.json"]
 
 
 def test_import_bmlt_from_a_folder_of_its_three_answers(run, tmp_path):
@@ -586,6 +613,9 @@ def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
     kept = [{key: row.get(key) for key in ("id", "name", "status", "trust", "as_of",
                                            "attendance", "online", "address", "source")}
             for row in layered]
+    written = snapshot.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line.rstrip(",")) for line in written[9:-2]] == json.loads(
+        "\n".join(written))["answer"]  # one record to a line
     checked = run("validate")
     noted = run("show", "mg-regions")
     expected("sync-feed.txt", "\n".join([
@@ -600,12 +630,18 @@ def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
 GOOD_SNAPSHOT = {"peerfind_snapshot": 1, "source": "mg", "kind": "meeting-guide",
                  "url": "https://example.org/feed.json", "fetched": None,
                  "as_of": "2026-01-31", "origin": "https://example.org/old.json", "answer": []}
-NOT_A_SNAPSHOT = ("is not a peerfind snapshot (format 1); run 'peerfind sync' to fetch the "
-                  "source again, or restore the file from git")
+NOT_A_SNAPSHOT = ("is not a peerfind snapshot (format 1 or 2); run 'peerfind sync' to fetch "
+                  "the source again, or restore the file from git")
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (json.dumps({**GOOD_SNAPSHOT, "peerfind_snapshot": 2}), NOT_A_SNAPSHOT),
+    (json.dumps({**GOOD_SNAPSHOT, "peerfind_snapshot": 3}), NOT_A_SNAPSHOT),
+    (json.dumps({**GOOD_SNAPSHOT, "peerfind_snapshot": 2, "late": 1}), "is not JSON that "
+     "peerfind wrote (the answer is not last); expected a peerfind snapshot; run 'peerfind "
+     "sync' to fetch it again"),
+    (json.dumps({**GOOD_SNAPSHOT, "peerfind_snapshot": 2})[:-3] + ", oops]}", "is not JSON "
+     "(it starts with '{\"peerfind_snapshot\": 2, \"source\": \"mg\",'); expected a peerfind "
+     "snapshot; run 'peerfind sync' to fetch it again"),
     (json.dumps([GOOD_SNAPSHOT]), NOT_A_SNAPSHOT),
     (json.dumps({k: v for k, v in GOOD_SNAPSHOT.items() if k != "origin"}), NOT_A_SNAPSHOT),
     (json.dumps({**GOOD_SNAPSHOT, "kind": "rss"}), NOT_A_SNAPSHOT),

@@ -174,9 +174,11 @@ def decode(source: Source, raw: bytes) -> str:
                              "encoding: save it as UTF-8")]) from None
 
 
-def check_source(source: Source, today: dt.date, raw: bytes | None = None
-                 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Every problem in a catalogue file, and its data when it could be read."""
+def check_source(source: Source, today: dt.date, raw: bytes | None = None, *,
+                 snapshots: bool = True) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Every problem in a catalogue file, and its data when it could be read; with
+    ``snapshots``, also in its sources' snapshots (read whole: for sync, which replaces
+    them, they are left alone)."""
     from peerfind.validate import check
     from peerfind.yamlio import LoadError, compose
 
@@ -186,7 +188,7 @@ def check_source(source: Source, today: dt.date, raw: bytes | None = None
     except LoadError as error:
         return None, [error.problem]
     data, found = check(root, today, "overlay" if source.overlay else "catalogue")
-    if data is not None and data.get("sources") and not any(
+    if snapshots and data is not None and data.get("sources") and not any(
             p.severity == "error" for p in problems + found):
         found += _source_problems(source, root, data)
     return data, problems + found

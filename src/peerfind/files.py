@@ -14,6 +14,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from peerfind.problems import PeerfindError
 
@@ -36,8 +37,9 @@ def refuse_inputs(path: Path, inputs: Iterable[Path]) -> None:
                                 f"({used}); choose another output file")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole, or not at all (see the module's notes)."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or bytes in pieces) to ``path`` whole, or not at all (see
+    the module's notes)."""
     target = path.resolve() if path.is_symlink() else path
     if target.is_dir():
         raise PeerfindError(f"cannot write {path}: it is a folder; give a file name such as "
@@ -62,7 +64,7 @@ def write_atomic(path: Path, data: bytes) -> None:
                                              suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), mode)
-            stream.write(data)
+            _write(stream, data)
         os.replace(temporary, target)
         temporary = None
     except OSError as error:
@@ -72,10 +74,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def _write_in_place(path: Path, target: Path, data: bytes) -> None:
+def _write(stream: Any, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes):
+        stream.write(data)
+    else:
+        stream.writelines(data)
+
+
+def _write_in_place(path: Path, target: Path, data: bytes | Iterable[bytes]) -> None:
     """A device or FIFO: written to as it is, never replaced by a file."""
     try:
         with open(target, "wb") as stream:
-            stream.write(data)
+            _write(stream, data)
     except OSError as error:
         raise PeerfindError(f"cannot write {path}: {error.strerror or error}") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,10 +23,11 @@ from peerfind.catalogue import SNAPSHOT_FOLDER
 from peerfind.listing import Context, Reading
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 1: the same, its keys sorted (the answer first): still read
 FOLDER = SNAPSHOT_FOLDER
 KINDS = ("bmlt", "meeting-guide")
 DEFAULT_FELLOWSHIP = {"bmlt": "NA", "meeting-guide": "AA"}
+FIELDS = ("source", "kind", "url", "fetched", "as_of", "origin")
 
 
 class Snapshot(NamedTuple):
@@ -38,17 +39,81 @@ class Snapshot(NamedTuple):
     fetched: str | None  # the day it was fetched from ``url``; None for an archived copy
     as_of: str  # the day the listing is from
     origin: str  # where the answer came from: the URL, or the archive's own address
-    answer: Any
+    answer: Any  # a BMLT answer; a Meeting Guide feed's records (read from a file: once)
 
-    def document(self) -> dict[str, Any]:
-        return {"peerfind_snapshot": SNAPSHOT_VERSION, "source": self.source, "kind": self.kind,
-                "url": self.url, "fetched": self.fetched, "as_of": self.as_of,
-                "origin": self.origin, "answer": normalise(self.kind, self.answer)}
+    def chunks(self, records: Iterable[str] = ()) -> Iterator[str]:
+        """Deterministic text: the same answer gives the same bytes, sorted by the
+        source's own keys, so a diff is exactly what the source changed. The answer
+        comes last, so that a reader knows where it is from before reading it. A BMLT
+        answer is indented as ``json.dumps(indent=1)`` writes it; a Meeting Guide feed's
+        ``records`` come from a Spool, one to a line."""
+        head = {"peerfind_snapshot": SNAPSHOT_VERSION,
+                **{key: getattr(self, key) for key in FIELDS}}
+        yield json.dumps(head, indent=1, ensure_ascii=False)[:-2] + ',\n "answer": '
+        if self.kind == "bmlt":
+            yield json.dumps(normalise(self.answer), indent=1, sort_keys=True,
+                             ensure_ascii=False).replace("\n", "\n ")
+        else:
+            between = "[\n  "
+            for written in records:
+                yield between + written
+                between = ",\n  "
+            yield "[]" if between.startswith("[") else "\n ]"
+        yield "\n}\n"
 
-    def dumps(self) -> str:
-        """Deterministic text: the same answer gives the same bytes, sorted, so a diff is
-        exactly what the source changed."""
-        return json.dumps(self.document(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+class Spool:
+    """A Meeting Guide feed's records as a snapshot writes them, one to a line (a diff
+    then shows each record the source changed), kept on the way in a temporary file
+    beside it (70 MiB at 100,000 meetings), with only their sort keys in memory: the
+    slug, then a digest of the record, so that the same records in any order give the
+    same snapshot."""
+
+    def __init__(self, folder: Path) -> None:
+        import tempfile
+
+        self.file = tempfile.TemporaryFile(dir=folder, prefix=".peerfind-sync-")
+        self.index: list[tuple[str, bytes, int, int]] = []
+
+    def keep(self, records: Iterable[Any]) -> Iterator[Any]:
+        """The records, each also written to the spool as it passes."""
+        import hashlib
+
+        for record in records:
+            slug = str(record.get("slug", "")) if isinstance(record, dict) else ""
+            data = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            self.index.append((slug, hashlib.blake2b(data, digest_size=16).digest(),
+                               self.file.tell(), len(data)))
+            self.file.write(data)
+            yield record
+
+    def same_as(self, path: Path) -> bool:
+        """Whether the snapshot at ``path`` holds exactly these records (it was written
+        from a Spool: format 2, a record to a line), told from its lines' digests alone."""
+        import hashlib
+
+        written, inside, last = [], False, b""
+        try:
+            with path.open("rb") as stream:
+                if stream.readline() != b"{\n" or stream.readline() != \
+                        b' "peerfind_snapshot": 2,\n':
+                    return False
+                for line in stream:
+                    if inside and line.startswith(b"  "):
+                        written.append(hashlib.blake2b(line[2:].rstrip(b",\n"),
+                                                       digest_size=16).digest())
+                    inside = inside or line == b' "answer": [\n'
+                    last = line
+        except OSError:
+            return False
+        return inside and last == b"}\n" and \
+            sorted(written) == sorted(digest for _, digest, _, _ in self.index)
+
+    def sorted(self) -> Iterator[str]:
+        self.index.sort()
+        for _, _, offset, size in self.index:
+            self.file.seek(offset)
+            yield self.file.read(size).decode("utf-8")
 
 
 def snapshot_path(catalogue: Path, source_id: str) -> Path:
@@ -61,19 +126,14 @@ def _number_first(value: Any) -> tuple[int, str]:
     return (int(text), "") if short_number else (1 << 62, text)
 
 
-def normalise(kind: str, answer: Any) -> Any:
-    """The answer sorted by the source's own keys."""
-    if kind == "bmlt" and isinstance(answer, dict):
-        def by(key: str) -> Callable[[Any], tuple[Any, ...]]:
-            return lambda item: (_number_first(item.get(key)) if isinstance(item, dict)
-                                 else (1 << 63, ""), json.dumps(item, sort_keys=True))
-        return {"meetings": sorted(answer.get("meetings") or [], key=by("id_bigint")),
-                "formats": sorted(answer.get("formats") or [], key=by("id")),
-                "service_bodies": sorted(answer.get("service_bodies") or [], key=by("id"))}
-    if isinstance(answer, list):
-        return sorted(answer, key=lambda r: (str(r.get("slug", "")) if isinstance(r, dict)
-                                             else "", json.dumps(r, sort_keys=True)))
-    return answer
+def normalise(answer: dict[str, Any]) -> dict[str, Any]:
+    """A BMLT answer sorted by the server's own keys."""
+    def by(key: str) -> Callable[[Any], tuple[Any, ...]]:
+        return lambda item: (_number_first(item.get(key)) if isinstance(item, dict)
+                             else (1 << 63, ""), json.dumps(item, sort_keys=True))
+    return {"meetings": sorted(answer.get("meetings") or [], key=by("id_bigint")),
+            "formats": sorted(answer.get("formats") or [], key=by("id")),
+            "service_bodies": sorted(answer.get("service_bodies") or [], key=by("id"))}
 
 
 def _problem(path: Path, message: str) -> CatalogueError:
@@ -97,22 +157,61 @@ def read_snapshot(path: Path) -> Snapshot | None:
     except OSError as error:
         raise _problem(path, f"cannot be read ({error.strerror or error})") from None
     try:
-        document = fetch.parse_json(raw, "", "a peerfind snapshot", hint="")
-    except fetch.FetchError as error:  # "<shown>: not JSON ...", shown here as "is not JSON"
-        raise _problem(path, f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to "
-                       "fetch it again") from None
-    fields = ("source", "kind", "url", "fetched", "as_of", "origin", "answer")
-    if (not isinstance(document, dict) or document.get("peerfind_snapshot") != SNAPSHOT_VERSION
-            or any(key not in document for key in fields)
-            or document["kind"] not in KINDS or not _is_date(document["as_of"])
-            or not (document["fetched"] is None or _is_date(document["fetched"]))):
-        raise _problem(path, "is not a peerfind snapshot (format 1); run 'peerfind sync' to "
-                       "fetch the source again, or restore the file from git")
+        return _parse_snapshot(path, fetch.Reader(fetch.decode(raw, "", SNAPSHOT_WORDS), "",
+                                                  SNAPSHOT_WORDS, hint=""))
+    except fetch.FetchError as error:
+        raise _broken(path, error) from None
+
+
+SNAPSHOT_WORDS = "a peerfind snapshot"
+
+
+def _broken(path: Path, error: fetch.FetchError) -> CatalogueError:
+    """A snapshot that is not JSON: "<shown>: not JSON ..." said as "is not JSON ..."."""
+    return _problem(path, f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to fetch "
+                    "it again")
+
+
+def _parse_snapshot(path: Path, reader: fetch.Reader) -> Snapshot:
+    """A snapshot's fields, then its answer; a Meeting Guide feed's records are read one by
+    one as they are used (format 2 writes the answer last), so a feed of 100,000 meetings
+    is never held as 100,000 objects."""
+    document: dict[str, Any] = {}
+    if reader.at("{"):
+        for key in reader.keys():
+            if key == "answer" and _is_snapshot(document) and \
+                    document["kind"] == "meeting-guide" and reader.at("["):
+                document["answer"] = _records_then_end(reader)
+                break
+            document[key] = reader.value(depth=1)
+        else:
+            reader.end()
+    else:
+        document = reader.value()
+        reader.end()
+    if not _is_snapshot(document) or "answer" not in document:
+        raise _problem(path, "is not a peerfind snapshot (format 1 or 2); run 'peerfind sync' "
+                       "to fetch the source again, or restore the file from git")
     shape = answer_problem(document["kind"], document["answer"])
     if shape:
         raise _problem(path, f"does not hold a source's answer ({shape}); run 'peerfind sync' "
                        "to fetch the source again, or restore the file from git")
-    return Snapshot(*(document[key] for key in fields))
+    return Snapshot(*(document[key] for key in (*FIELDS, "answer")))
+
+
+def _is_snapshot(document: Any) -> bool:
+    return (isinstance(document, dict) and document.get("peerfind_snapshot") in (1, 2)
+            and all(key in document for key in FIELDS) and document["kind"] in KINDS
+            and _is_date(document["as_of"])
+            and (document["fetched"] is None or _is_date(document["fetched"])))
+
+
+def _records_then_end(reader: fetch.Reader) -> Iterator[Any]:
+    yield from reader.items(depth=2)
+    if not reader.at("}"):
+        raise fetch.FetchError(": not JSON that peerfind wrote (the answer is not last); "
+                               "expected a peerfind snapshot")
+    reader.end()
 
 
 def answer_problem(kind: str, answer: Any) -> str | None:
@@ -120,7 +219,7 @@ def answer_problem(kind: str, answer: Any) -> str | None:
     if kind == "bmlt":
         return bmlt.check_answer(answer) if isinstance(answer, dict) else \
             "expected the three BMLT answers in one JSON object"
-    return None if isinstance(answer, list) else "a Meeting Guide feed is a JSON list"
+    return None if isinstance(answer, (list, Iterator)) else "a Meeting Guide feed is a JSON list"
 
 
 def _is_date(value: Any) -> bool:
@@ -169,7 +268,11 @@ def converted(source: dict[str, Any], timezone: str, catalogue: Path
     if snapshot.kind != source["kind"]:
         raise _problem(path, f"holds a {snapshot.kind} answer, but the source is {source['kind']}"
                        f"; run 'peerfind sync {source['id']}' to fetch it again")
-    _converted[key] = found = (snapshot, read_answer(source, timezone, snapshot))
+    try:
+        reading = read_answer(source, timezone, snapshot)
+    except fetch.FetchError as error:
+        raise _broken(path, error) from None
+    _converted[key] = found = (snapshot._replace(answer=None), reading)
     return found
 
 
@@ -232,15 +335,15 @@ class Result(NamedTuple):
 
 
 def download(source: dict[str, Any], deadline: float) -> Any:
-    """The source's answer, as fetched now."""
+    """The source's answer, as fetched now: a BMLT answer, or a Meeting Guide feed's
+    records, read one by one as they are used (a FetchError then if the text breaks)."""
     url = source["url"]
     if source["kind"] == "meeting-guide":
-        answer = fetch.parse_json(fetch.read(url, deadline=deadline), fetch.printable(url),
-                                  "a Meeting Guide feed (a JSON list of meetings)")
-        if not isinstance(answer, list):
-            raise fetch.FetchError(f"{fetch.printable(url)}: expected a JSON list of meetings, "
-                                   f"found {type(answer).__name__}")
-        return answer
+        shown, expected = fetch.printable(url), "a Meeting Guide feed (a JSON list of meetings)"
+        raw = fetch.read(url, deadline=deadline)
+        reader = fetch.Reader(fetch.decode(raw, shown, expected), shown, expected)
+        del raw  # 70 MiB for 100,000 meetings: not held twice
+        return fetch.feed_records(reader)
     answer = {}
     for part in ("meetings", "formats", "service_bodies"):
         address = bmlt.query(url, part, source)
@@ -253,59 +356,104 @@ def download(source: dict[str, Any], deadline: float) -> Any:
     return answer
 
 
-def _names(groups: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {group["id"]: group for group in groups}
+class Seen(NamedTuple):
+    """A group as sync compares it: its name, and a digest of all but its source."""
+
+    name: str
+    digest: bytes
+
+
+def _packed(groups: Iterable[dict[str, Any]]) -> str:
+    """Groups as sync compares them, packed in one long text: unpacked once the groups
+    are gone, none of the small objects it is made of outlives them, and the memory the
+    groups took (300 MiB at 100,000 meetings) goes back whole, not in scattered pieces."""
+    import hashlib
+
+    return json.dumps([(group["id"], group["name"], hashlib.blake2b(json.dumps(
+        {k: v for k, v in group.items() if k != "source"}, sort_keys=True).encode(),
+        digest_size=16).hexdigest()) for group in groups])
+
+
+def _unpacked(packed: str) -> dict[str, Seen]:
+    return {ident: Seen(name, bytes.fromhex(digest)) for ident, name, digest in
+            json.loads(packed)}
+
+
+def _seen_before(source: dict[str, Any], timezone: str, path: Path) -> dict[str, Seen]:
+    """The old snapshot's groups as sync compares them; none if it is missing or damaged.
+
+    (see _packed)."""
+    try:
+        previous = read_snapshot(path)
+        if previous is None:
+            return {}
+        packed = _packed(read_answer(source, timezone, previous).groups)
+    except (CatalogueError, fetch.FetchError):
+        return {}  # a damaged snapshot is replaced by a good one
+    return _unpacked(packed)
 
 
 def sync_one(source: dict[str, Any], data: dict[str, Any], catalogue: Path, today: dt.date,
              *, dry_run: bool = False, deadline: float = fetch.DEADLINE) -> Result:
-    """Fetch one source and keep its snapshot; on failure the old snapshot stays as it was."""
+    """Fetch one source and keep its snapshot; on failure the old snapshot stays as it was.
+
+    The new answer's records are read one by one, each spooled as text, and its groups
+    reduced to names and digests; only then are the old snapshot's groups read, unless
+    its lines show it holds the very same records: a feed of 100,000 meetings is never
+    held twice, nor as 100,000 objects."""
     path = snapshot_path(catalogue, source["id"])
+    spool = None
+    if source["kind"] == "meeting-guide" and not dry_run:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spool = Spool(path.parent)
+    try:
+        return _sync(source, data, path, today, spool, dry_run, deadline)
+    finally:
+        if spool is not None:
+            spool.file.close()
+
+
+def _sync(source: dict[str, Any], data: dict[str, Any], path: Path, today: dt.date,
+          spool: Spool | None, dry_run: bool, deadline: float) -> Result:
     name = source["name"]
     try:
-        previous = read_snapshot(path)
-    except CatalogueError:
-        previous = None  # a damaged snapshot is replaced by a good one
-    try:
         answer = download(source, deadline)
+        new = Snapshot(source["id"], source["kind"], source["url"], today.isoformat(),
+                       today.isoformat(), source["url"], answer)
+        if spool is not None:
+            new = new._replace(answer=spool.keep(answer))
+        reading = read_answer(source, data["timezone"], new)
     except PeerfindError as error:
         return Result(source["id"], name, error=str(error))
-    new = Snapshot(source["id"], source["kind"], source["url"], today.isoformat(),
-                   today.isoformat(), source["url"], answer)
-    reading = read_answer(source, data["timezone"], new)
-    new_groups = _names(reading.groups)
-    old_groups = _names(read_answer(source, data["timezone"], previous).groups) \
-        if previous is not None else {}
-
-    def label(ident: str, groups: dict[str, dict[str, Any]]) -> str:
-        return f"{groups[ident]['name']} ({ident})"
-
-    def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        return {k: v for k, v in a.items() if k != "source"} == \
-            {k: v for k, v in b.items() if k != "source"}
-
-    added = tuple(label(i, new_groups) for i in new_groups if i not in old_groups)
-    removed = tuple(label(i, old_groups) for i in old_groups if i not in new_groups)
-    changed = tuple(label(i, new_groups) for i in new_groups
-                    if i in old_groups and not same(old_groups[i], new_groups[i]))
-    unchanged = sum(1 for i in new_groups if i in old_groups and same(old_groups[i], new_groups[i]))
+    packed = _packed(reading.groups)
+    meetings = sum(len(g["meetings"]) for g in reading.groups)
+    warnings, read = tuple(reading.warnings), reading.records
+    del reading  # the new groups go before the old ones come
+    fresh = _unpacked(packed)
+    old = fresh if spool is not None and spool.same_as(path) else \
+        _seen_before(source, data["timezone"], path)
+    added = tuple(f"{fresh[i].name} ({i})" for i in fresh if i not in old)
+    removed = tuple(f"{old[i].name} ({i})" for i in old if i not in fresh)
+    changed = tuple(f"{fresh[i].name} ({i})" for i in fresh if i in old and fresh[i] != old[i])
+    unchanged = sum(1 for i in fresh if i in old and fresh[i] == old[i])
     gone = []
-    for entry in data.get("overrides", []):
-        ident = entry["id"]
-        if ident in old_groups and ident not in new_groups:
-            what = f"confirmed on {entry['checked']}" if entry.get("checked") else "corrected"
-            gone.append(f"{name} no longer lists {old_groups[ident]['name']} ({ident}), which "
+    for override in data.get("overrides", []):
+        ident = override["id"]
+        if ident in old and ident not in fresh:
+            what = f"confirmed on {override['checked']}" if override.get("checked") \
+                else "corrected"
+            gone.append(f"{name} no longer lists {old[ident].name} ({ident}), which "
                         f"you {what}: check it, then update or remove its override")
     written = False
     if not dry_run:
         from peerfind.files import write_atomic
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, new.dumps().encode("utf-8"))
+        path.parent.mkdir(parents=True, exist_ok=True)  # (again: a Spool made it for a feed)
+        records = spool.sorted() if spool is not None else ()
+        write_atomic(path, (chunk.encode("utf-8") for chunk in new.chunks(records)))
         written = True
     return Result(source["id"], name, None, added, changed, removed, unchanged,
-                  tuple(reading.warnings), tuple(gone), written,
-                  sum(len(g["meetings"]) for g in reading.groups), reading.records)
+                  warnings, tuple(gone), written, meetings, read)
 
 
 def choose(data: dict[str, Any], wanted: list[str]) -> list[dict[str, Any]]:
