@@ -8,9 +8,12 @@ file) is ignored and rebuilt. Only catalogues without errors are cached.
 
 The format is marshal, never pickle: loading it can never run code. The file
 starts with a tag and a CRC-32 of the rest, checked before anything is
-unmarshalled, so a damaged file is noticed and not decoded. Groups are stored
-in one block per town (with their places in the catalogue), so a lookup for a
-few towns of a state-wide catalogue decodes only those towns' groups.
+unmarshalled, so a damaged file is noticed and not decoded. Then come the
+length of a header (the stamp, the file's fingerprint, the catalogue but its
+groups, and where each town's block is) and the header, then the groups in one
+block per town (with their places in the catalogue), so a lookup for a few
+towns of a state-wide catalogue decodes only those towns' groups, and the
+blocks are written as they are, never copied into one.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from peerfind import __version__
 from peerfind.schema import FORMAT_VERSION, town_key
 
-TAG = b"peerfind-catalogue-cache\n"
+TAG = b"peerfind-catalogue-cache 2\n"
 # marshal's format may change with the Python version: a cache from another is not read.
 STAMP = f"{__version__}/{FORMAT_VERSION}/{sys.version_info[:3]}/{marshal.version}"
 _CRC = slice(len(TAG), len(TAG) + 4)
@@ -54,11 +57,14 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
         body = memoryview(blob)[_CRC.stop:]
         if not blob.startswith(TAG) or zlib.crc32(body) != int.from_bytes(blob[_CRC], "big"):
             return None
-        stamp, file, head, blocks = marshal.loads(body)
+        end = 4 + int.from_bytes(body[:4], "big")
+        stamp, file, head, index = marshal.loads(body[4:end])
         if stamp != STAMP or file != fingerprint(path, raw):
             return None
         data = marshal.loads(head)
-        if blocks is not None:  # an overlay may have no groups at all
+        if index is not None:  # an overlay may have no groups at all
+            blocks = {key: (places, body[end + start:end + stop])
+                      for key, (places, start, stop) in index.items()}
             data["groups"], only = _groups(blocks, towns, data.get("towns", ()))
             if only is not None:
                 data["towns_only"] = only
@@ -67,7 +73,7 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
     return data
 
 
-def _groups(blocks: dict[str, tuple[tuple[int, ...], bytes]], towns: Iterable[str] | None,
+def _groups(blocks: dict[str, tuple[tuple[int, ...], memoryview]], towns: Iterable[str] | None,
             table: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The groups of every block, or only of the towns asked for when the catalogue
     knows each of them (else the error for an unknown town could not list them all),
@@ -101,11 +107,22 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     from peerfind.problems import PeerfindError
 
     head = {key: value for key, value in data.items() if key != "groups"}
-    blocks = _blocks(data["groups"]) if "groups" in data else None
+    index: dict[str, tuple[tuple[int, ...], int, int]] | None = None
+    pieces: list[bytes] = []
+    if "groups" in data:
+        index, size = {}, 0
+        for key, (places, block) in _blocks(data["groups"]).items():
+            index[key] = (places, size, size + len(block))
+            pieces.append(block)
+            size += len(block)
     try:
         path = path.resolve()
-        body = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), blocks))
+        header = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), index))
+        pieces[:0] = [len(header).to_bytes(4, "big"), header]
+        check = 0
+        for piece in pieces:
+            check = zlib.crc32(piece, check)
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(_entry_path(folder, path), TAG + zlib.crc32(body).to_bytes(4, "big") + body)
+        write_atomic(_entry_path(folder, path), (TAG, check.to_bytes(4, "big"), *pieces))
     except (OSError, PeerfindError):
         pass
