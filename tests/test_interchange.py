@@ -333,3 +333,23 @@ def test_exports_exactly(run, expected, monkeypatch):
                                               "SMART", "--fellowship", "Al-Anon",
                                               "--fellowship", "CA", *at).stdout)
     expected("export.csv", run("export", "-f", "csv", *at).stdout)
+
+
+def test_every_export_of_every_kind_of_group_exactly(run, expected, monkeypatch):
+    """One fictional group for each rule of the exports (tests/fixtures/export-edges.yaml),
+    every format compared whole: Meeting Guide (AA only, the others counted in a warning),
+    CSV, JSON, and calendars weekly and for the next time only with an alarm (the time zone
+    block, written by icalendar, left out)."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "tests/fixtures/export-edges.yaml")
+    at = ("--at", "2026-11-27T18:30", "--include-closed")
+    mg = run("export", "-f", "meeting-guide", *at)
+    calendars = [run("export", "-f", "ics", *at, *more).stdout.replace("\r\n", "\n").split(
+        "END:VTIMEZONE\n", 1)[-1] for more in ((), ("--next", "--alarm", "15"))]
+    expected("export-edges.txt", "\n".join([
+        "$ peerfind export -f meeting-guide", mg.stdout, mg.stderr,
+        "$ peerfind export -f csv --no-bom", run("export", "-f", "csv", "--no-bom", *at).stdout,
+        "$ peerfind export -f json", run("export", "-f", "json", *at).stdout,
+        "$ peerfind export -f ics", calendars[0],
+        "$ peerfind export -f ics --next --alarm 15", calendars[1]]))
+    assert all(calendar.startswith("BEGIN:VEVENT\n") for calendar in calendars)
