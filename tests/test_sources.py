@@ -695,22 +695,28 @@ groups: []
 """)
 
 
-@pytest.mark.parametrize(("feed", "formats", "message"), [
+@pytest.mark.parametrize(("feed", "part", "message"), [
     (b'{"meetings": []}', None, "Fictional Intergroup: failed, previous snapshot kept: "
      "http://127.0.0.1:PORT/feed.json: expected a JSON list of meetings, found dict"),
     (b"<html>", None, "Fictional Intergroup: failed, previous snapshot kept: "
      "http://127.0.0.1:PORT/feed.json: not JSON (it starts with '<html>'); expected a Meeting "
      "Guide feed (a JSON list of meetings): check the address"),
-    (None, {}, "Fictional NA Area: failed, previous snapshot kept: http://127.0.0.1:PORT/"
-     "main_server/: GetFormats did not answer with a JSON list of formats; is this a BMLT "
-     "root server?"),
+    (None, "formats", "Fictional NA Area: failed, previous snapshot kept: http://127.0.0.1:"
+     "PORT/main_server/: GetFormats did not answer with a JSON list of formats; is this a "
+     "BMLT root server?"),
+    (None, "meetings", "Fictional NA Area: failed, previous snapshot kept: http://127.0.0.1:"
+     "PORT/main_server/: GetSearchResults did not answer with a JSON list of meetings; is "
+     "this a BMLT root server?"),
+    (None, "service_bodies", "Fictional NA Area: failed, previous snapshot kept: http://127.0."
+     "0.1:PORT/main_server/: GetServiceBodies did not answer with a JSON list; is this a "
+     "BMLT root server?"),
 ])
-def test_sync_names_what_a_source_answered(feed, formats, message, run, server, tmp_path):
+def test_sync_names_what_a_source_answered(feed, part, message, run, server, tmp_path):
     catalogue = tmp_path / "groups.yaml"
     catalogue.write_text(TWO_SOURCES.replace("{server}", server), encoding="utf-8")
     Server.feed = feed
-    if formats is not None:
-        Server.answer["formats"] = formats
+    if part is not None:
+        Server.answer[part] = {"not": "a list"}
     result = run("sync", "--catalogue", str(catalogue))
     assert result.exit_code == 1
     assert message in result.stdout.replace(server, "http://127.0.0.1:PORT").splitlines()

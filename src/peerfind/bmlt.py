@@ -174,11 +174,9 @@ def read(answer: dict[str, Any], context: Context, selection: dict[str, Any]) ->
         if world:
             seen[slot] = row["name"]
         group = groups.get(row["key"])
-        if group is None:
+        if group is None:  # (a key is a world id, or a record's own number: two meetings
+            # of one group at one day and time are the one meeting listed twice, above)
             group = groups[row["key"]] = {**row["group"], "meetings": []}
-        if any(m["day"] == row["meeting"]["day"] and m["time"] == row["meeting"]["time"]
-               for m in group["meetings"]):
-            group = groups[(*row["key"], row["order"])] = {**row["group"], "meetings": []}
         group["meetings"].append(row["meeting"])
     out, used = [], set()
     for key, group in groups.items():
