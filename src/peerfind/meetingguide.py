@@ -103,10 +103,6 @@ def feed_zone(zones: Iterable[str], fallback: str | None, warnings: list[str]) -
     return DEFAULT_TIMEZONE
 
 
-def record_zones(records: Iterable[Any]) -> set[str]:
-    return {line(r.get("timezone")) for r in records if isinstance(r, dict)} - {""}
-
-
 def read(records: Iterable[Any], context: Context, selection: dict[str, Any],
          zones: set[str] | None = None) -> Reading:
     """Catalogue groups from Meeting Guide records, read one at a time (give an iterator,

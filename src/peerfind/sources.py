@@ -380,9 +380,8 @@ def _unpacked(packed: str) -> dict[str, Seen]:
 
 
 def _seen_before(source: dict[str, Any], timezone: str, path: Path) -> dict[str, Seen]:
-    """The old snapshot's groups as sync compares them; none if it is missing or damaged.
-
-    (see _packed)."""
+    """The old snapshot's groups as sync compares them (see _packed); none if it is
+    missing or damaged."""
     try:
         previous = read_snapshot(path)
         if previous is None:
