@@ -347,3 +347,43 @@ def test_find_entry():
         "no group or resource has the id or name 'otherton-aa' (did you mean 'otherton-na'?); "
         "'peerfind list' numbers its rows for 'peerfind show N', and 'peerfind resources' "
         "shows resources")
+
+
+def test_every_start_time_is_in_exactly_one_part_of_the_day():
+    """--time morning|afternoon|evening|night: each bucket holds its first minute and not
+    its last, night runs past midnight, and together they hold every minute once."""
+    from peerfind.search import meeting_matches
+
+    group = CATALOGUE.groups[0]
+    parts = {part: filters(time=[part]) for part in ("morning", "afternoon", "evening",
+                                                     "night")}
+    for minute in range(0, 24 * 60, 5):
+        meeting = Meeting(day="monday", time=f"{minute // 60:02d}:{minute % 60:02d}")
+        held = [part for part, chosen in parts.items()
+                if meeting_matches(group, meeting, chosen)]
+        assert len(held) == 1, (meeting.time, held)
+    for time, part in (("05:00", "morning"), ("12:00", "afternoon"), ("17:00", "evening"),
+                       ("21:00", "night"), ("04:59", "night"), ("00:00", "night")):
+        assert meeting_matches(group, Meeting(day="monday", time=time), parts[part])
+
+
+def test_a_name_many_groups_share_lists_ten_and_counts_the_rest():
+    first = CATALOGUE.groups[0]
+    twins = tuple(replace(first, id=f"twin-{n}", name="Fictional Twin",
+                          town="" if n == 0 else first.town) for n in range(12))
+    many = replace(CATALOGUE, groups=twins)
+    with pytest.raises(UsageError) as error:
+        find_entry(many, "fictional twin")
+    shown = "; ".join(f"twin-{n} (Fictional Twin, Testville)" for n in range(1, 10))
+    assert str(error.value) == (f"12 entries match 'fictional twin': twin-0 (Fictional Twin); "
+                                f"{shown}; and 2 more; give one of these ids")
+    curly = replace(CATALOGUE, groups=(replace(first, name="St. Luke\u2019s Group"),))
+    assert find_entry(curly, "st lukes group").name == "St. Luke\u2019s Group"
+
+
+def test_an_online_group_naming_a_town_is_no_distance_away():
+    online = next(g for g in CATALOGUE.groups if g.attendance == "online")
+    placed = replace(CATALOGUE, groups=(replace(online, town="Testville"),))
+    found = week(placed, parse_filters(RawFilters(near="Testville"), placed,
+                                       FRIDAY_EVENING.date()), FRIDAY_EVENING)
+    assert found and all(o.distance is None for o in found)
