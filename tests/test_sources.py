@@ -618,12 +618,15 @@ def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
         "\n".join(written))["answer"]  # one record to a line
     checked = run("validate")
     noted = run("show", "mg-regions")
+    due = [(r["id"], r["where"]) for r in json.loads(run("stale", "--days", "0",
+                                                         "--json").stdout)]
     expected("sync-feed.txt", "\n".join([
         "$ peerfind sync", first.stdout, "$ peerfind sync", second.stdout,
         "$ cat sources/mg.json", snapshot.read_text(encoding="utf-8"),
         "$ peerfind list --json --include-closed (some keys)",
         json.dumps(kept, indent=1, ensure_ascii=False), "$ peerfind validate",
-        checked.stdout, "$ peerfind show mg-regions", noted.stdout]).replace(server, "http://127.0.0.1:PORT")
+        checked.stdout, "$ peerfind show mg-regions", noted.stdout,
+        "$ peerfind stale --days 0 --json (id, where)", json.dumps(due, indent=1)]).replace(server, "http://127.0.0.1:PORT")
         + "\n")
 
 

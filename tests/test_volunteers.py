@@ -58,6 +58,12 @@ def test_stale_command(run, monkeypatch, expected):
                           "status": "unverified", "checked": None, "age_days": None,
                           "source": "invented for tests", "contact": None,
                           "where": "tests/fixtures/catalogue.yaml:114"}
+    everything = json.loads(run("stale", "-c", "tests/fixtures/catalogue.yaml", "--json",
+                                "--days", "0").stdout)
+    assert {(r["kind"], r["id"] or r["name"], r["where"]) for r in everything} >= {
+        ("resource", "example-crisis-centre", "tests/fixtures/catalogue.yaml:27"),
+        ("resource", "example-finder", "tests/fixtures/catalogue.yaml:35"),
+        ("helpline", "Example Crisis Line", "tests/fixtures/catalogue.yaml:15")}
 
 
 def _as_json(path):
