@@ -445,12 +445,18 @@ def test_snapshots_are_sorted_by_the_sources_own_keys():
     from peerfind.sources import normalise
 
     answer = {"meetings": [{"id_bigint": "10"}, "odd", {"id_bigint": "9"},
-                           {"id_bigint": "x1"}, {"id_bigint": "99999999999999999999"}],
+                           {"id_bigint": "x1"}, {"id_bigint": "99999999999999999999"},
+                           {"id_bigint": "9000000000000000000"}, {"id_bigint": {"z": 1}},
+                           {"b": 1, "a": 2, "id_bigint": "5"}, {"a": 3, "id_bigint": "5"}],
               "formats": [{"id": "3"}, {"id": "1"}], "service_bodies": None}
     assert normalise(answer) == {
-        "meetings": [{"id_bigint": "9"}, {"id_bigint": "10"},  # numbers first, as numbers
-                     {"id_bigint": "99999999999999999999"}, {"id_bigint": "x1"}, "odd"],
-        "formats": [{"id": "1"}, {"id": "3"}], "service_bodies": []}
+        "meetings": [{"a": 2, "b": 1, "id_bigint": "5"}, {"a": 3, "id_bigint": "5"},
+                     {"id_bigint": "9"}, {"id_bigint": "10"},  # short numbers as numbers,
+                     {"id_bigint": {"z": 1}}, {"id_bigint": "9000000000000000000"},  # the
+                     {"id_bigint": "99999999999999999999"}, {"id_bigint": "x1"}, "odd"],  # rest
+        "formats": [{"id": "1"}, {"id": "3"}], "service_bodies": []}  # as text; then the rest
+    bodies = normalise({"service_bodies": [{"id": "2"}, {"id": "1"}]})["service_bodies"]
+    assert bodies == [{"id": "1"}, {"id": "2"}]
 
 
 def test_a_feed_in_any_order_gives_the_same_snapshot(run, server, tmp_path):
@@ -603,6 +609,8 @@ def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
         if r.get("slug") == "regions":
             r["name"] = "Fictional Régions"
     changed.append({**records[0], "slug": "new-one", "name": "Fictional Newcomer", "day": 2})
+    changed.append({**records[0], "slug": "long-name", "day": 5,
+                    "name": "Fictional " + "Very " * 30 + "Long Name"})  # cut at 100
     Server.feed = json.dumps(changed).encode()
     with catalogue.open("a", encoding="utf-8") as handle:
         handle.write(OVERRIDES)

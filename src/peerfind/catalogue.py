@@ -207,9 +207,8 @@ def _source_problems(source: Source, root: Any, data: dict[str, Any]) -> list[Pr
         shown = f"sources/{entry['id']}.json"
         try:
             found = live.converted(entry, data["timezone"], source.path)
-        except CatalogueError as error:
-            problems.append(Problem(node.line, node.col,
-                                    f"{shown} {error.problems[0].message}",
+        except live.SnapshotError as error:
+            problems.append(Problem(node.line, node.col, f"{shown} {error}",
                                     f"sources > {entry['id']}"))
             continue
         if found is None:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from peerfind import bmlt, fetch, meetingguide
 from peerfind.catalogue import SNAPSHOT_FOLDER
 from peerfind.listing import Context, Reading
-from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
+from peerfind.problems import PeerfindError, plural
 
 SNAPSHOT_VERSION = 2  # 1: the same, its keys sorted (the answer first): still read
 FOLDER = SNAPSHOT_FOLDER
@@ -136,43 +136,43 @@ def normalise(answer: dict[str, Any]) -> dict[str, Any]:
             "service_bodies": sorted(answer.get("service_bodies") or [], key=by("id"))}
 
 
-def _problem(path: Path, message: str) -> CatalogueError:
-    return CatalogueError(str(path), [Problem(0, 0, message)])
+class SnapshotError(PeerfindError):
+    """A snapshot that cannot be used: what is wrong with it, and what to do."""
 
 
 def read_snapshot(path: Path) -> Snapshot | None:
-    """The snapshot at ``path``; None when there is none yet; a CatalogueError when it is
+    """The snapshot at ``path``; None when there is none yet; a SnapshotError when it is
     not a snapshot peerfind wrote."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise _problem(path, "is not a regular file; run 'peerfind sync' to fetch the "
+            raise SnapshotError("is not a regular file; run 'peerfind sync' to fetch the "
                            "source again, or restore the file from git")
         if info.st_size > fetch.MAX_BYTES:
-            raise _problem(path, f"is larger than {fetch.MAX_BYTES // 1024 // 1024} MiB; run "
+            raise SnapshotError(f"is larger than {fetch.MAX_BYTES // 1024 // 1024} MiB; run "
                            "'peerfind sync' to fetch the source again")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise _problem(path, f"cannot be read ({error.strerror or error})") from None
+        raise SnapshotError(f"cannot be read ({error.strerror or error})") from None
     try:
-        return _parse_snapshot(path, fetch.Reader(fetch.decode(raw, "", SNAPSHOT_WORDS), "",
+        return _parse_snapshot(fetch.Reader(fetch.decode(raw, "", SNAPSHOT_WORDS), "",
                                                   SNAPSHOT_WORDS, hint=""))
     except fetch.FetchError as error:
-        raise _broken(path, error) from None
+        raise _broken(error) from None
 
 
 SNAPSHOT_WORDS = "a peerfind snapshot"
 
 
-def _broken(path: Path, error: fetch.FetchError) -> CatalogueError:
+def _broken(error: fetch.FetchError) -> SnapshotError:
     """A snapshot that is not JSON: "<shown>: not JSON ..." said as "is not JSON ..."."""
-    return _problem(path, f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to fetch "
+    return SnapshotError(f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to fetch "
                     "it again")
 
 
-def _parse_snapshot(path: Path, reader: fetch.Reader) -> Snapshot:
+def _parse_snapshot(reader: fetch.Reader) -> Snapshot:
     """A snapshot's fields, then its answer; a Meeting Guide feed's records are read one by
     one as they are used (format 2 writes the answer last), so a feed of 100,000 meetings
     is never held as 100,000 objects."""
@@ -190,11 +190,11 @@ def _parse_snapshot(path: Path, reader: fetch.Reader) -> Snapshot:
         document = reader.value()
         reader.end()
     if not _is_snapshot(document) or "answer" not in document:
-        raise _problem(path, "is not a peerfind snapshot (format 1 or 2); run 'peerfind sync' "
+        raise SnapshotError("is not a peerfind snapshot (format 1 or 2); run 'peerfind sync' "
                        "to fetch the source again, or restore the file from git")
     shape = answer_problem(document["kind"], document["answer"])
     if shape:
-        raise _problem(path, f"does not hold a source's answer ({shape}); run 'peerfind sync' "
+        raise SnapshotError(f"does not hold a source's answer ({shape}); run 'peerfind sync' "
                        "to fetch the source again, or restore the file from git")
     return Snapshot(*(document[key] for key in (*FIELDS, "answer")))
 
@@ -266,12 +266,12 @@ def converted(source: dict[str, Any], timezone: str, catalogue: Path
     if snapshot is None:
         return None
     if snapshot.kind != source["kind"]:
-        raise _problem(path, f"holds a {snapshot.kind} answer, but the source is {source['kind']}"
+        raise SnapshotError(f"holds a {snapshot.kind} answer, but the source is {source['kind']}"
                        f"; run 'peerfind sync {source['id']}' to fetch it again")
     try:
         reading = read_answer(source, timezone, snapshot)
     except fetch.FetchError as error:
-        raise _broken(path, error) from None
+        raise _broken(error) from None
     _converted[key] = found = (snapshot._replace(answer=None), reading)
     return found
 
@@ -387,7 +387,7 @@ def _seen_before(source: dict[str, Any], timezone: str, path: Path) -> dict[str,
         if previous is None:
             return {}
         packed = _packed(read_answer(source, timezone, previous).groups)
-    except (CatalogueError, fetch.FetchError):
+    except (SnapshotError, fetch.FetchError):
         return {}  # a damaged snapshot is replaced by a good one
     return _unpacked(packed)
 
