@@ -367,3 +367,14 @@ def test_a_groups_own_notes_are_printed_once():
                                                                   dt.date(2026, 11, 27)),
                                          dt.date(2026, 11, 27)))
     assert len(noted.meetings) == 2 and text.count("ring the side bell") == 1
+
+
+def test_spanish_and_html_handouts_exactly(run, expected, tmp_path):
+    """The Spanish text handout and the HTML handout (its QR codes included), whole."""
+    spanish = run("handout", "--at", AT, "--lang", "es")
+    assert spanish.exit_code == 0
+    expected("handout-es.txt", spanish.stdout)
+    page = tmp_path / "handout.html"
+    result = run("handout", "--at", AT, "--format", "html", "-o", str(page))
+    assert result.exit_code == 0, result.stderr
+    expected("handout.html", page.read_text(encoding="utf-8"))

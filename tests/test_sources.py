@@ -628,13 +628,15 @@ def test_sync_of_a_feed_exactly(run, server, tmp_path, monkeypatch, expected):
     noted = run("show", "mg-regions")
     due = [(r["id"], r["where"]) for r in json.loads(run("stale", "--days", "0",
                                                          "--json").stdout)]
+    handout = run("handout", "--at", "2026-11-27T06:00", "--fellowship", "AA").stdout
     expected("sync-feed.txt", "\n".join([
         "$ peerfind sync", first.stdout, "$ peerfind sync", second.stdout,
         "$ cat sources/mg.json", snapshot.read_text(encoding="utf-8"),
         "$ peerfind list --json --include-closed (some keys)",
         json.dumps(kept, indent=1, ensure_ascii=False), "$ peerfind validate",
         checked.stdout, "$ peerfind show mg-regions", noted.stdout,
-        "$ peerfind stale --days 0 --json (id, where)", json.dumps(due, indent=1)]).replace(server, "http://127.0.0.1:PORT")
+        "$ peerfind stale --days 0 --json (id, where)", json.dumps(due, indent=1),
+        "$ peerfind handout --fellowship AA", handout]).replace(server, "http://127.0.0.1:PORT")
         + "\n")
 
 
