@@ -187,6 +187,15 @@ def parse_json(data: bytes | str, shown: str, expected: str,
     return value
 
 
+FEED = "a Meeting Guide feed (a JSON list of meetings)"
+
+
+def feed_reader(location: str, shown: str, deadline: float = DEADLINE) -> Reader:
+    """A Meeting Guide feed's text, ready to be read a record at a time (its bytes are
+    let go once decoded: 70 MiB for 100,000 meetings, not held twice)."""
+    return Reader(decode(read(location, deadline=deadline), shown, FEED), shown, FEED)
+
+
 def feed_records(reader: Reader) -> Iterator[Any]:
     """The records of a Meeting Guide feed, one at a time, then a check that nothing
     follows the list; a FetchError at once when the feed is not a JSON list."""
@@ -222,9 +231,14 @@ class Reader:
         return FetchError(f"{self.shown}: not JSON (it starts with {start!r}); expected "
                           f"{self.expected}{self.hint}")
 
+    def _skip(self) -> int:
+        """Past any white space; the position reached."""
+        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        return self.pos
+
     def at(self, char: str) -> bool:
         """Whether the next thing, after white space, is ``char`` (then it is passed)."""
-        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        self._skip()
         if self.text.startswith(char, self.pos):
             self.pos += 1
             return True
@@ -232,7 +246,7 @@ class Reader:
 
     def value(self, depth: int = 0) -> Any:
         """The next whole value, nested at ``depth``."""
-        self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        self._skip()
         try:
             value, self.pos = _DECODER.raw_decode(self.text, self.pos)
         except RecursionError:
@@ -276,7 +290,7 @@ class Reader:
 
     def end(self) -> None:
         """Nothing but white space may follow."""
-        if _SPACE.match(self.text, self.pos).end() != len(self.text):  # type: ignore[union-attr]
+        if self._skip() != len(self.text):
             raise self._failed()
 
 

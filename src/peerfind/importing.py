@@ -94,10 +94,7 @@ def _read_feed(feed: str, shown: str, today: dt.date, timezone: str | None, fell
     (a feed of 100,000 meetings is never held as 100,000 objects). The zone is the
     feed's own: guessed from a quick look at the text, then checked against the records
     read; in the rare case the look misled, the feed is read again in the right zone."""
-    expected = "a Meeting Guide feed (a JSON list of meetings)"
-    raw = fetch.read(feed, deadline=deadline)
-    reader = fetch.Reader(fetch.decode(raw, shown, expected), shown, expected)
-    del raw  # 70 MiB for 100,000 meetings: not held twice while read
+    reader = fetch.feed_reader(feed, shown, deadline)
     records = fetch.feed_records(reader)
     guessed = meetingguide.feed_zone(_zones_written(reader.text), timezone, [])
     zones: set[str] = set()

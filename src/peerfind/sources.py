@@ -339,11 +339,7 @@ def download(source: dict[str, Any], deadline: float) -> Any:
     records, read one by one as they are used (a FetchError then if the text breaks)."""
     url = source["url"]
     if source["kind"] == "meeting-guide":
-        shown, expected = fetch.printable(url), "a Meeting Guide feed (a JSON list of meetings)"
-        raw = fetch.read(url, deadline=deadline)
-        reader = fetch.Reader(fetch.decode(raw, shown, expected), shown, expected)
-        del raw  # 70 MiB for 100,000 meetings: not held twice
-        return fetch.feed_records(reader)
+        return fetch.feed_records(fetch.feed_reader(url, fetch.printable(url), deadline))
     answer = {}
     for part in ("meetings", "formats", "service_bodies"):
         address = bmlt.query(url, part, source)
