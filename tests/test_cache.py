@@ -7,13 +7,14 @@ import marshal
 import os
 import shutil
 import zlib
+from copy import deepcopy as copy_of
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from peerfind import cache
-from peerfind.catalogue import Source, load, load_data
+from peerfind.catalogue import Source, load, load_data, on_days
 from peerfind.problems import CatalogueError
 from tests.conftest import FIXTURES
 
@@ -89,6 +90,33 @@ def test_a_lookup_by_town_reads_only_that_towns_groups(copy, tmp_path):
     assert len(some.groups) == 3 < len(whole.groups)
     assert some.towns_only == ("farborough", "otherton") and whole.towns_only == ()
     assert replace(some, groups=whole.groups, towns_only=()) == whole
+
+
+def test_a_lookup_of_some_days_builds_only_their_meetings(copy, tmp_path):
+    folder = tmp_path / "cache"
+    zones = []
+    some = load(copy, TODAY, cache=folder, days=lambda zone: zones.append(zone) or {4, 6})
+    whole = load(copy, TODAY, cache=folder)  # from the cache, which stays whole
+    assert zones == ["America/New_York"]
+    assert some.groups == tuple(
+        replace(g, meetings=tuple(m for m in g.meetings if m.day in ("friday", "sunday")))
+        for g in whole.groups if {"friday", "sunday"} & {m.day for m in g.meetings})
+    assert [g.id for g in some.groups] == ["smart-online", "farborough-women", "night-owls",
+                                           "paused-al-anon"]
+    assert some.days_only == (4, 6) and whole.days_only == ()
+    assert replace(some, groups=whole.groups, days_only=()) == whole
+
+
+def test_on_days_leaves_its_data_as_it_was():
+    data = {"timezone": "UTC", "groups": [
+        {"id": "a", "meetings": [{"day": "monday"}, {"day": "friday"}]},
+        {"id": "b", "meetings": [{"day": "tuesday"}]},
+        {"id": "c", "meetings": [{"day": "friday"}]},
+        {"id": "d", "meetings": []}]}
+    before = copy_of(data)
+    assert on_days(data, {4}) == {"timezone": "UTC", "days_only": [4], "groups": [
+        {"id": "a", "meetings": [{"day": "friday"}]}, {"id": "c", "meetings": [{"day": "friday"}]}]}
+    assert data == before
 
 
 @pytest.mark.parametrize("towns", [["Nowhere"], ["Otherton", "Nowhere"]])

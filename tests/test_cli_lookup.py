@@ -88,6 +88,49 @@ def test_tonight_obeys_a_day_only_when_it_is_today(run):
                                                                        AT).stdout
 
 
+LAKESIDE = """\
+# FICTIONAL overlay: a group in a town of its own, not in the catalogue's town table.
+catalogue: 1
+groups:
+  - id: lakeside-aa
+    name: Lakeside Group
+    fellowship: AA
+    venue: Example Boathouse
+    address: 1 Example Shore, Lakeside
+    town: Lakeside
+    attendance: in_person
+    meetings:
+      - {day: monday, time: "19:00", notes: Bring a friend}
+      - {day: friday, time: "20:00"}
+    source: invented for tests
+"""
+
+
+def test_tonight_knows_every_town_and_searches_every_meeting(run, tmp_path, expected):
+    """What is on tonight is found from today's and yesterday's meetings alone, but
+    a town is known by any group's, and --search looks at every meeting's notes."""
+    overlay = tmp_path / "lakeside.yaml"
+    overlay.write_text(LAKESIDE)
+    both = ("-c", CATALOGUE, "-c", str(overlay))
+    wednesday = run("tonight", "--at", "2026-11-25T18:00", "--town", "lakeside", *both)
+    assert (wednesday.exit_code, wednesday.stderr) == (0, "")
+    friday = run("tonight", "--at", AT, "--search", "bring a friend", *both)
+    expected("tonight-lakeside.txt", wednesday.stdout + "\n" + friday.stdout)
+
+
+def test_tonight_with_nothing_left_looks_at_the_whole_week_and_warns_once(run, tmp_path,
+                                                                          expected):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("catalogue: 1\ngroups: 7\n")
+    result = run("tonight", "--at", "2026-11-27T23:59", "-c", CATALOGUE, "-c", str(broken))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{broken}:2:9: warning: groups: expected a list (lines starting with '- '), found the "
+        "number 7; peerfind carries on without this overlay until it is fixed: run 'peerfind "
+        f"validate --overlay {broken}'\n")
+    expected("tonight-none-left-all.txt", result.stdout)
+
+
 def test_no_match(run):
     result = run("list", "--at", AT, "--day", "monday", "--fellowship", "SMART")
     assert result.exit_code == 0

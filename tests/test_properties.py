@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peerfind.models import Catalogue, Group, Meeting
+from peerfind.catalogue import on_days
+from peerfind.models import Catalogue, Group, Meeting, catalogue_from
 from peerfind.schema import DAYS
-from peerfind.search import RawFilters, parse_filters, upcoming, week
+from peerfind.search import RawFilters, parse_filters, tonight_weekdays, upcoming, week
 
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Sydney", "UTC"]
 
@@ -79,3 +80,31 @@ def test_next_gives_the_earliest_starts_in_order(catalogue, now, count):
     assert len(found) == (count if total else 0)
     assert all(o.start >= now for o in found)
     assert [o.start for o in found] == sorted(o.start for o in found)
+
+
+meeting_data = st.fixed_dictionaries(
+    {"day": st.sampled_from(DAYS),
+     "time": st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))},
+    optional={"minutes": st.integers(1, 1440)})
+catalogue_data = st.builds(
+    lambda zone, gs: {"catalogue": 1, "area": "Nowhere (fictional)", "timezone": zone,
+                      "updated": "2026-01-01",
+                      "groups": [{"id": f"g{i}", "name": f"Fictional {i}", "fellowship": "AA",
+                                  "attendance": "online", "status": "active", "meetings": ms}
+                                 for i, ms in enumerate(gs)]},
+    st.sampled_from(ZONES), st.lists(st.lists(meeting_data, max_size=6), max_size=8))
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogue_data, moments)
+def test_tonight_from_only_tonights_meetings_is_tonight_from_all(data, now):
+    today = now.astimezone(ZoneInfo(data["timezone"])).date()
+    whole = catalogue_from(data, "fictional.yaml")
+    narrowed = catalogue_from(on_days(data, tonight_weekdays(today)), "fictional.yaml")
+    filters = parse_filters(RawFilters(), whole, today)
+
+    def tonight(catalogue):
+        return [(o.group.id, o.meeting, o.start, o.in_progress) for o in
+                upcoming(catalogue, filters, now, until_end_of_day=True, in_progress=True)]
+
+    assert tonight(narrowed) == tonight(whole)

@@ -7,12 +7,13 @@ import datetime as dt
 import gc
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from peerfind.models import Catalogue, catalogue_from
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
+from peerfind.schema import DAYS
 
 ENV_VAR = "PEERFIND_CATALOGUE"
 SNAPSHOT_FOLDER = "sources"  # beside the catalogue: one snapshot per live source
@@ -286,13 +287,18 @@ def _gc_paused() -> Iterator[None]:
 
 def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
          cache: Path | None = None, towns: Iterable[str] | None = None,
-         skipped: list[CatalogueError] | None = None) -> Catalogue:
+         skipped: list[CatalogueError] | None = None,
+         days: Callable[[str], Collection[int]] | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
     file's errors (warnings are ignored).
 
     ``towns`` says that only groups in those towns are wanted (a lookup filtered by
     town): the catalogue may then hold just those groups. Everything else in it is
     whole, so checking the filters against it gives the same answers.
+
+    ``days``, given the catalogue's time zone, names the weekdays (0 = Monday) whose
+    meetings are wanted (what is on tonight): the groups then hold only the meetings
+    on those days, and only groups with such meetings are kept (see ``on_days``).
 
     Given a ``skipped`` list, an overlay with errors is left out and its error added
     there, instead of stopping everything.
@@ -306,7 +312,26 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
                 if skipped is None:
                     raise
                 skipped.append(error)
+        if days is not None:
+            data = on_days(data, days(data["timezone"]))
         return catalogue_from(data, source.shown)
+
+
+def on_days(data: dict[str, Any], weekdays: Collection[int]) -> dict[str, Any]:
+    """Checked data whose groups hold only their meetings on these weekdays, and
+    without the groups that have none; everything else is whole. A lookup of those
+    days that neither searches text (which spans a group's every meeting) nor names
+    towns (which are checked against every group's) gets the same answers from it,
+    having built a fraction of the models."""
+    names = {DAYS[day] for day in weekdays}
+    kept = []
+    for group in data["groups"]:
+        meetings = [meeting for meeting in group["meetings"] if meeting["day"] in names]
+        if not meetings:
+            continue
+        kept.append(group if len(meetings) == len(group["meetings"])
+                    else {**group, "meetings": meetings})
+    return {**data, "groups": kept, "days_only": sorted(weekdays)}
 
 
 def replace_by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str

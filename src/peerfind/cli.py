@@ -13,7 +13,7 @@ import functools
 import os
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -347,33 +347,54 @@ def _skipped(error: CatalogueError) -> None:
 
 
 def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
-          settings: Settings | None = None) -> tuple[Catalogue, Settings]:
+          settings: Settings | None = None,
+          days: Callable[[str], Collection[int]] | None = None, quiet: bool = False
+          ) -> tuple[Catalogue, Settings]:
     """The catalogue in force, with its overlays, and the user's settings; with
-    ``towns``, perhaps only the groups in those towns. Broken overlays are left out,
-    with a warning."""
+    ``towns``, perhaps only the groups in those towns; with ``days``, only the
+    meetings on those days (see ``catalogue.load``). Broken overlays are left out,
+    with a warning (unless ``quiet``: loading it again, whole)."""
     from peerfind import settings as config
     from peerfind.catalogue import load, sources
 
     folders = config.folders()
     settings = settings or _settings(folders)
     base, *overlays = sources(paths, settings.catalogue, folders.overlay)
-    _say_checkout(base)
+    if not quiet:
+        _say_checkout(base)
     skipped: list[CatalogueError] = []
     cache = None if os.environ.get(NO_CACHE_VAR) else folders.cache
-    catalogue = load(base, _today(), overlays, cache, towns or None, skipped)
-    for error in skipped:
+    catalogue = load(base, _today(), overlays, cache, towns or None, skipped, days)
+    for error in skipped if not quiet else ():
         _skipped(error)
     return catalogue, settings
 
 
-def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None
-            ) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
-    """Catalogue, checked filters (with the settings' defaults) and "now"."""
+def _tonight_weekdays(at: str | None, clock: dt.datetime, timezone: str) -> set[int]:
+    """The weekdays whose meetings can be on tonight, in the catalogue's time zone."""
+    from zoneinfo import ZoneInfo
+
+    from peerfind.search import parse_at, tonight_weekdays
+
+    return tonight_weekdays(parse_at(at, ZoneInfo(timezone), clock).date())
+
+
+def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None, *,
+            tonight: bool = False) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
+    """Catalogue, checked filters (with the settings' defaults) and "now".
+
+    With ``tonight``, the catalogue may hold only today's and yesterday's meetings:
+    all that "what's still on today" needs, unless it searches text or names towns
+    (see ``catalogue.on_days``)."""
     from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
-    catalogue, settings = _load(paths, raw.town)
-    now = parse_at(at, zone(catalogue), dt.datetime.now(dt.timezone.utc))
+    clock = dt.datetime.now(dt.timezone.utc)
+    days = None
+    if tonight and raw.search is None and not raw.town:
+        days = functools.partial(_tonight_weekdays, at, clock)
+    catalogue, settings = _load(paths, raw.town, days=days)
+    now = parse_at(at, zone(catalogue), clock)
     defaults = {}  # option -> (setting, value) taken from the config file
     if not raw.fellowship and settings.fellowships:
         defaults["fellowship"] = ("fellowships", settings.fellowships)
@@ -508,7 +529,7 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     from peerfind.i18n import clock
     from peerfind.search import upcoming
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue, tonight=True)
     if filters.days is not None and filters.days != {now.weekday()}:
         raise UsageError(f"--day: tonight is about {now:%A} {now.day} {now:%B} (or the day "
                          f"--at gives); for other days use 'peerfind list --day "
@@ -521,6 +542,8 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
     if found:
         return _listing(found, cat, filters, now, settings, heading=heading, first="none",
                         empty="", links=True, pager=not no_pager)
+    if cat.days_only:  # the next ones may be on any day: the whole catalogue is needed
+        cat = _load(catalogue, settings=settings, quiet=True)[0]
     later = upcoming(cat, filters, now, 3)
     matching = " that match" if raw.any_given else ""
     heading = (f"No more meetings today ({_long_date(now.date())}){matching} after "

@@ -190,6 +190,9 @@ class Catalogue(_Model):
     # The fast path of a lookup by town: when not empty, ``groups`` holds only these
     # towns' groups (their town keys); everything else is whole.
     towns_only: tuple[str, ...] = ()
+    # The fast path of "what's on tonight": when not empty, ``groups`` holds only
+    # meetings on these weekdays (0 = Monday), and only groups with such meetings.
+    days_only: tuple[int, ...] = ()
 
     @property
     def meeting_count(self) -> int:
@@ -265,6 +268,7 @@ def catalogue_from(data: dict[str, Any], path: str) -> Catalogue:
         country=data.get("country", ""),
         feedback=data.get("feedback", ""),
         towns_only=tuple(data.get("towns_only", ())),
+        days_only=tuple(data.get("days_only", ())),
         notes=data.get("notes", ""),
         towns=tuple(Town(**town) for town in data.get("towns", ())),
         helplines=tuple(

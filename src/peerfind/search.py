@@ -53,6 +53,14 @@ class Filters(NamedTuple):
     include_closed: bool = False
     today: dt.date | None = None  # for --verified-only: how fresh a listing still is
 
+    @property
+    def needed_types(self) -> frozenset[str]:
+        """The types (a language and wheelchair access count as types) a meeting needs."""
+        extra = {ACCESSIBLE_TYPE} if self.accessible else set()
+        if self.language:
+            extra.add(self.language)
+        return self.types | extra
+
 
 class Occurrence(NamedTuple):
     """One meeting of one group, on a date where it is tied to one."""
@@ -215,8 +223,10 @@ def group_matches(group: Group, filters: Filters) -> bool:
     return True
 
 
-def meeting_matches(group: Group, meeting: Meeting, filters: Filters) -> bool:
-    """The filters that depend on one meeting's day, time and types."""
+def meeting_matches(group: Group, meeting: Meeting, filters: Filters,
+                    needed: frozenset[str] | None = None) -> bool:
+    """The filters that depend on one meeting's day, time and types (``needed``:
+    ``filters.needed_types``, which a caller matching many meetings works out once)."""
     if filters.days is not None and meeting.weekday not in filters.days:
         return False
     if filters.after and meeting.time < filters.after:
@@ -227,19 +237,16 @@ def meeting_matches(group: Group, meeting: Meeting, filters: Filters) -> bool:
         return False
     # A meeting's language counts as one of its types: a Spanish-speaking group, or one
     # meeting of a group marked 'spanish', both match --language spanish.
-    types = set(group.types) | set(meeting.types) | {group.language}
-    needed = set(filters.types)
-    if filters.accessible:
-        needed.add(ACCESSIBLE_TYPE)
-    if filters.language:
-        needed.add(filters.language)
-    return needed <= types
+    if needed is None:
+        needed = filters.needed_types
+    return not needed or needed <= {*group.types, *meeting.types, group.language}
 
 
 def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting, float | None]]:
     """Every (group, meeting, distance) that passes the filters, in catalogue order."""
     chosen = []
     centres = town_centres(catalogue) if filters.near is not None else {}
+    needed = filters.needed_types
     for group in catalogue.groups:
         if not group_matches(group, filters):
             continue
@@ -250,7 +257,7 @@ def select(catalogue: Catalogue, filters: Filters) -> list[tuple[Group, Meeting,
             if filters.within is not None and not _near_enough(group, distance, filters):
                 continue
         for meeting in group.meetings:
-            if meeting_matches(group, meeting, filters):
+            if meeting_matches(group, meeting, filters, needed):
                 chosen.append((group, meeting, distance))
     return chosen
 
@@ -320,6 +327,12 @@ def weekly(catalogue: Catalogue, filters: Filters) -> list[Occurrence]:
     return sorted(found, key=lambda o: (o.meeting.weekday, o.meeting.time, o.group.name.casefold()))
 
 
+def tonight_weekdays(today: dt.date) -> set[int]:
+    """The weekdays (0 = Monday) whose meetings can be on tonight: today's, and
+    yesterday's (one may still be going on after midnight)."""
+    return {today.weekday(), (today - dt.timedelta(days=1)).weekday()}
+
+
 def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
              limit: int | None = None, *, until_end_of_day: bool = False,
              in_progress: bool = False) -> list[Occurrence]:
@@ -334,22 +347,28 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
     tz = zone(catalogue)
     local_now = now.astimezone(tz)
     now_utc = now.astimezone(UTC)
-    chosen = [c for c in select(catalogue, filters) if c[0].status not in NOT_MEETING]
+    first = -1 if in_progress else 0
+    if until_end_of_day:  # only today's meetings, and yesterday's still going on
+        covered = tonight_weekdays(local_now.date()) if in_progress else {local_now.weekday()}
+        filters = filters._replace(days=covered if filters.days is None
+                                   else covered & filters.days)
+    by_weekday: dict[int, list[tuple[Group, Meeting, float | None]]] = {}
+    for chosen in select(catalogue, filters):
+        if chosen[0].status not in NOT_MEETING:
+            by_weekday.setdefault(chosen[1].weekday, []).append(chosen)
     if until_end_of_day:
         days = 1
     else:  # each chosen meeting happens weekly, so this many days always suffice
-        days = 7 * math.ceil((limit or 1) / max(len(chosen), 1)) + 1
+        total = sum(len(meetings) for meetings in by_weekday.values())
+        days = 7 * math.ceil((limit or 1) / max(total, 1)) + 1
     found: list[Occurrence] = []
     # On the wall clock, minutes since the start of yesterday: a meeting that ended
     # more than SURE minutes before now (more than any clock change) is skipped at once.
     clock_now = DAY_MINUTES + local_now.hour * 60 + local_now.minute
-    for offset in range(-1 if in_progress else 0, days if chosen else 0):
+    for offset in range(first, days if by_weekday else 0):
         day = local_now.date() + dt.timedelta(days=offset)
-        weekday = day.weekday()
         before = (offset + 1) * DAY_MINUTES if offset <= 0 else None
-        for group, meeting, distance in chosen:
-            if meeting.weekday != weekday:
-                continue
+        for group, meeting, distance in by_weekday.get(day.weekday(), ()):
             if before is not None and (before + int(meeting.time[:2]) * 60
                                        + int(meeting.time[3:5]) + (meeting.minutes or
                                        DEFAULT_MINUTES) + SURE <= clock_now):
