@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from peerfind.catalogue import on_days
 from peerfind.models import Catalogue, Group, Meeting, catalogue_from
 from peerfind.schema import DAYS
-from peerfind.search import RawFilters, parse_filters, tonight_weekdays, upcoming, week
+from peerfind.search import (RawFilters, found_by_tomorrow, next_weekdays, parse_days,
+                             parse_filters, tonight_weekdays, upcoming, week, weekly)
 
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Sydney", "UTC"]
 
@@ -108,3 +109,31 @@ def test_tonight_from_only_tonights_meetings_is_tonight_from_all(data, now):
                 upcoming(catalogue, filters, now, until_end_of_day=True, in_progress=True)]
 
     assert tonight(narrowed) == tonight(whole)
+
+
+def _found(occurrences):
+    return [(o.group.id, o.meeting, o.date, o.start, o.in_progress) for o in occurrences]
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogue_data, moments, st.lists(st.sampled_from([*DAYS, "weekend", "today"]),
+                                         min_size=1, max_size=3))
+def test_days_listed_from_only_their_meetings_are_the_days_listed_from_all(data, now, days):
+    today = now.astimezone(ZoneInfo(data["timezone"])).date()
+    whole = catalogue_from(data, "fictional.yaml")
+    filters = parse_filters(RawFilters(day=tuple(days)), whole, today)
+    narrowed = catalogue_from(on_days(data, parse_days(tuple(days), today)), "fictional.yaml")
+    assert _found(week(narrowed, filters, now)) == _found(week(whole, filters, now))
+    assert _found(weekly(narrowed, filters)) == _found(weekly(whole, filters))
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogue_data, moments, st.integers(1, 6))
+def test_the_next_meetings_found_by_tomorrow_are_the_next_meetings(data, now, count):
+    today = now.astimezone(ZoneInfo(data["timezone"])).date()
+    whole = catalogue_from(data, "fictional.yaml")
+    filters = parse_filters(RawFilters(), whole, today)
+    narrowed = catalogue_from(on_days(data, next_weekdays(today)), "fictional.yaml")
+    found = upcoming(narrowed, filters, now, count)
+    if found_by_tomorrow(found, count, today):
+        assert _found(found) == _found(upcoming(whole, filters, now, count))

@@ -288,7 +288,7 @@ def _gc_paused() -> Iterator[None]:
 def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
          cache: Path | None = None, towns: Iterable[str] | None = None,
          skipped: list[CatalogueError] | None = None,
-         days: Callable[[str], Collection[int]] | None = None) -> Catalogue:
+         days: Callable[[str], Collection[int] | None] | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
     file's errors (warnings are ignored).
 
@@ -297,8 +297,9 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
     whole, so checking the filters against it gives the same answers.
 
     ``days``, given the catalogue's time zone, names the weekdays (0 = Monday) whose
-    meetings are wanted (what is on tonight): the groups then hold only the meetings
-    on those days, and only groups with such meetings are kept (see ``on_days``).
+    meetings are wanted (what is on tonight), or None (all): the groups then hold only
+    the meetings on those days, and only groups with such meetings are kept (see
+    ``on_days``).
 
     Given a ``skipped`` list, an overlay with errors is left out and its error added
     there, instead of stopping everything.
@@ -312,8 +313,9 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
                 if skipped is None:
                     raise
                 skipped.append(error)
-        if days is not None:
-            data = on_days(data, days(data["timezone"]))
+        wanted = days(data["timezone"]) if days is not None else None
+        if wanted is not None:
+            data = on_days(data, wanted)
         return catalogue_from(data, source.shown)
 
 

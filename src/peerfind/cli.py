@@ -348,7 +348,7 @@ def _skipped(error: CatalogueError) -> None:
 
 def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
           settings: Settings | None = None,
-          days: Callable[[str], Collection[int]] | None = None, quiet: bool = False
+          days: Callable[[str], Collection[int] | None] | None = None, quiet: bool = False
           ) -> tuple[Catalogue, Settings]:
     """The catalogue in force, with its overlays, and the user's settings; with
     ``towns``, perhaps only the groups in those towns; with ``days``, only the
@@ -370,29 +370,31 @@ def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
     return catalogue, settings
 
 
-def _tonight_weekdays(at: str | None, clock: dt.datetime, timezone: str) -> set[int]:
-    """The weekdays whose meetings can be on tonight, in the catalogue's time zone."""
+def _local_weekdays(weekdays: Callable[[dt.date], Collection[int] | None], at: str | None,
+                    clock: dt.datetime, timezone: str) -> Collection[int] | None:
+    """``weekdays`` of the local date that --at (else the clock) gives in ``timezone``."""
     from zoneinfo import ZoneInfo
 
-    from peerfind.search import parse_at, tonight_weekdays
+    from peerfind.search import parse_at
 
-    return tonight_weekdays(parse_at(at, ZoneInfo(timezone), clock).date())
+    return weekdays(parse_at(at, ZoneInfo(timezone), clock).date())
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None, *,
-            tonight: bool = False) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
+            weekdays: Callable[[dt.date], Collection[int] | None] | None = None
+            ) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
     """Catalogue, checked filters (with the settings' defaults) and "now".
 
-    With ``tonight``, the catalogue may hold only today's and yesterday's meetings:
-    all that "what's still on today" needs, unless it searches text or names towns
-    (see ``catalogue.on_days``)."""
+    ``weekdays``, given today's date, names the only weekdays whose meetings the
+    command needs (or None): the catalogue then holds only those meetings, unless
+    the lookup searches text or names towns (see ``catalogue.on_days``)."""
     from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
     clock = dt.datetime.now(dt.timezone.utc)
     days = None
-    if tonight and raw.search is None and not raw.town:
-        days = functools.partial(_tonight_weekdays, at, clock)
+    if weekdays is not None and raw.search is None and not raw.town:
+        days = functools.partial(_local_weekdays, weekdays, at, clock)
     catalogue, settings = _load(paths, raw.town, days=days)
     now = parse_at(at, zone(catalogue), clock)
     defaults = {}  # option -> (setting, value) taken from the config file
@@ -497,9 +499,10 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
       peerfind list --near Poughkeepsie --within 10 --json
     """
-    from peerfind.search import week
+    from peerfind.search import parse_days, week
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue,
+                                          weekdays=functools.partial(parse_days, raw.day))
     found = week(cat, filters, now)
     if json_out:
         return _print_json(_records(found, now.date()))
@@ -527,9 +530,9 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
       peerfind tonight --at 18:30
     """
     from peerfind.i18n import clock
-    from peerfind.search import upcoming
+    from peerfind.search import tonight_weekdays, upcoming
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue, tonight=True)
+    cat, filters, now, settings = _lookup(raw, at, catalogue, weekdays=tonight_weekdays)
     if filters.days is not None and filters.days != {now.weekday()}:
         raise UsageError(f"--day: tonight is about {now:%A} {now.day} {now:%B} (or the day "
                          f"--at gives); for other days use 'peerfind list --day "
@@ -569,10 +572,13 @@ def next_(raw: RawFilters, at: str | None,
       peerfind next -n 10 --fellowship SMART --attendance online
     """
     from peerfind.i18n import clock
-    from peerfind.search import upcoming
+    from peerfind.search import found_by_tomorrow, next_weekdays, upcoming
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue, weekdays=next_weekdays)
     found = upcoming(cat, filters, now, count)
+    if cat.days_only and not found_by_tomorrow(found, count, now.date()):
+        cat = _load(catalogue, settings=settings, quiet=True)[0]
+        found = upcoming(cat, filters, now, count)
     if json_out:
         return _print_json(_records(found, now.date()))
     heading = (f"Next {_count(found)} from {_long_date(now.date())}, "
@@ -595,9 +601,10 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
       peerfind schedule --fellowship AA --fellowship NA --json
     """
-    from peerfind.search import weekly
+    from peerfind.search import parse_days, weekly
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue)
+    cat, filters, now, settings = _lookup(raw, at, catalogue,
+                                          weekdays=functools.partial(parse_days, raw.day))
     found = weekly(cat, filters)
     if json_out:
         return _print_json(_records(found, now.date()))

@@ -333,6 +333,17 @@ def tonight_weekdays(today: dt.date) -> set[int]:
     return {today.weekday(), (today - dt.timedelta(days=1)).weekday()}
 
 
+def next_weekdays(today: dt.date) -> set[int]:
+    """The weekdays the next few meetings are most often on: today's and tomorrow's."""
+    return {today.weekday(), (today + dt.timedelta(days=1)).weekday()}
+
+
+def found_by_tomorrow(found: list[Occurrence], limit: int, today: dt.date) -> bool:
+    """Whether ``upcoming(..., limit)`` on a catalogue of only ``next_weekdays``'
+    meetings found what it finds on the whole: ``limit`` of them, none after tomorrow."""
+    return len(found) >= limit and found[-1].date <= today + dt.timedelta(days=1)
+
+
 def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
              limit: int | None = None, *, until_end_of_day: bool = False,
              in_progress: bool = False) -> list[Occurrence]:
