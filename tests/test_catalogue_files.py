@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from peerfind.catalogue import Source, check_source
+from peerfind.validate import check
+from peerfind.yamlio import compose
 from tests.conftest import CATALOGUES
 
 VALID = sorted((CATALOGUES / "valid").glob("*.yaml"))
@@ -40,3 +42,14 @@ def test_invalid_catalogue_reports_exactly(path, run, monkeypatch):
 def test_every_invalid_file_has_its_expected_output():
     outs = sorted((CATALOGUES / "invalid").glob("*.out"))
     assert [p.stem for p in outs] == [p.stem for p in INVALID]
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("true", True), ("yes", True), ("On", True), ("YES", True),
+    ("false", False), ("no", False), ("off", False), ("Off", False)])
+def test_yaml_1_1_booleans_mean_what_they_say(written, meant):
+    root, problems = compose("catalogue: 1\narea: x\ntimezone: UTC\nupdated: 2026-01-01\n"
+                             f"overrides:\n  - {{id: g, hide: {written}}}\ngroups: []\n")
+    data, found = check(root, TODAY)
+    assert problems == found == []
+    assert data["overrides"] == [{"id": "g", "hide": meant}]

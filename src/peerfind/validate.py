@@ -326,7 +326,7 @@ class Checker:
 
     def convert_bool(self, node: Node, field: Field, where: list[str]) -> bool | None:
         if isinstance(node, Scalar) and node.tag == BOOL:
-            return node.value.lower() in ("true", "yes", "on", "y")
+            return node.value.lower() in ("true", "yes", "on")  # YAML 1.1's; never y
         self.error(node, where, f"expected true or false, found {describe(node)}")
         return None
 
