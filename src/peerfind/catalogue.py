@@ -297,7 +297,7 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
     whole, so checking the filters against it gives the same answers.
 
     ``days``, given the catalogue's time zone, names the weekdays (0 = Monday) whose
-    meetings are wanted (what is on tonight), or None (all): the groups then hold only
+    meetings are wanted (what is on tonight, say), or None (all): the groups then hold only
     the meetings on those days, and only groups with such meetings are kept (see
     ``on_days``).
 

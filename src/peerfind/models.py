@@ -190,8 +190,9 @@ class Catalogue(_Model):
     # The fast path of a lookup by town: when not empty, ``groups`` holds only these
     # towns' groups (their town keys); everything else is whole.
     towns_only: tuple[str, ...] = ()
-    # The fast path of "what's on tonight": when not empty, ``groups`` holds only
-    # meetings on these weekdays (0 = Monday), and only groups with such meetings.
+    # The fast path of a lookup of some days (tonight, next, list --day): when not
+    # empty, ``groups`` holds only meetings on these weekdays (0 = Monday), and only
+    # groups with such meetings.
     days_only: tuple[int, ...] = ()
 
     @property
