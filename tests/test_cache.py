@@ -92,19 +92,83 @@ def test_a_lookup_by_town_reads_only_that_towns_groups(copy, tmp_path):
     assert replace(some, groups=whole.groups, towns_only=()) == whole
 
 
-def test_a_lookup_of_some_days_builds_only_their_meetings(copy, tmp_path):
+def only_days(catalogue, days):
+    """The catalogue's groups with only their meetings on these days (names)."""
+    return tuple(replace(g, meetings=tuple(m for m in g.meetings if m.day in days))
+                 for g in catalogue.groups if set(days) & {m.day for m in g.meetings})
+
+
+def test_a_lookup_of_some_days_builds_only_their_meetings(copy, tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     zones = []
-    some = load(copy, TODAY, cache=folder, days=lambda zone: zones.append(zone) or {4, 6})
+    parsed = load(copy, TODAY, cache=folder, days=lambda zone: zones.append(zone) or {4, 6})
     whole = load(copy, TODAY, cache=folder)  # from the cache, which stays whole
-    assert zones == ["America/New_York"]
-    assert some.groups == tuple(
-        replace(g, meetings=tuple(m for m in g.meetings if m.day in ("friday", "sunday")))
-        for g in whole.groups if {"friday", "sunday"} & {m.day for m in g.meetings})
-    assert [g.id for g in some.groups] == ["smart-online", "farborough-women", "night-owls",
-                                           "paused-al-anon"]
-    assert some.days_only == (4, 6) and whole.days_only == ()
-    assert replace(some, groups=whole.groups, days_only=()) == whole
+    monkeypatch.setattr("peerfind.catalogue.check_source", None)  # never parsed again
+    cached = load(copy, TODAY, cache=folder, days=lambda zone: zones.append(zone) or {6, 4})
+    assert zones == ["America/New_York"] * 2
+    assert parsed == cached
+    assert parsed.groups == only_days(whole, ("friday", "sunday"))
+    assert [g.id for g in parsed.groups] == ["smart-online", "farborough-women", "night-owls",
+                                             "paused-al-anon"]
+    assert parsed.days_only == (4, 6) and whole.days_only == ()
+    assert replace(parsed, groups=whole.groups, days_only=()) == whole
+    some = load(copy, TODAY, cache=folder, towns=["Testville"], days=lambda zone: {6})
+    assert [(g.id, [m.time for m in g.meetings]) for g in some.groups] == [
+        ("night-owls", ["01:30", "02:30"])]
+    assert (some.towns_only, some.days_only) == (("testville",), (6,))
+    assert load(copy, TODAY, cache=folder, days=lambda zone: None) == whole
+
+
+OVERLAY = """\
+# FICTIONAL overlay for the cache tests.
+catalogue: 1
+groups:
+  - id: night-owls
+    name: Night Owls Moved
+    fellowship: NA
+    attendance: online
+    online: {url: "https://example.org/owls"}
+    meetings: [{day: monday, time: "23:00"}, {day: friday, time: "23:00"}]
+    source: fictional
+  - id: new-friday
+    name: New Friday
+    fellowship: AA
+    attendance: online
+    online: {url: "https://example.org/new"}
+    meetings: [{day: tuesday, time: "07:00"}]
+    source: fictional
+"""
+
+
+def test_overlays_are_narrowed_to_the_days_too(copy, tmp_path):
+    folder = tmp_path / "cache"
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(OVERLAY)
+    extra = [Source(overlay, "overlay.yaml", overlay=True)]
+    whole = load(copy, TODAY, extra, cache=folder)
+    for _ in range(2):  # parsed, then from the cache
+        some = load(copy, TODAY, extra, cache=folder, days=lambda zone: {4})
+        assert some.groups == only_days(whole, ("friday",))
+        assert "Night Owls Moved" in [g.name for g in some.groups]
+        assert "New Friday" not in [g.name for g in some.groups]
+
+
+def test_a_groups_meetings_keep_their_order_through_the_cache(tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(
+        "# FICTIONAL: meetings out of weekly order.\ncatalogue: 1\narea: x\n"
+        "timezone: UTC\nupdated: 2026-01-01\ngroups:\n"
+        "  - {id: a, name: A, fellowship: AA, attendance: online, source: fictional,\n"
+        "     online: {url: 'https://example.org/a'}, meetings: [{day: friday, time: '09:00'},"
+        " {day: monday, time: '19:00'}, {day: friday, time: '07:00'}]}\n")
+    source = Source(path, "catalogue.yaml")
+    fresh = load(source, TODAY, cache=tmp_path / "cache")
+    again = load(source, TODAY, cache=tmp_path / "cache")
+    friday = load(source, TODAY, cache=tmp_path / "cache", days=lambda zone: {4})
+    assert [(m.day, m.time) for m in again.groups[0].meetings] == [
+        ("friday", "09:00"), ("monday", "19:00"), ("friday", "07:00")]
+    assert again == fresh
+    assert [m.time for m in friday.groups[0].meetings] == ["09:00", "07:00"]
 
 
 def test_on_days_leaves_its_data_as_it_was():

@@ -10,10 +10,12 @@ The format is marshal, never pickle: loading it can never run code. The file
 starts with a tag and a CRC-32 of the rest, checked before anything is
 unmarshalled, so a damaged file is noticed and not decoded. Then come the
 length of a header (the stamp, the file's fingerprint, the catalogue but its
-groups, and where each town's block is) and the header, then the groups in one
-block per town (with their places in the catalogue), so a lookup for a few
-towns of a state-wide catalogue decodes only those towns' groups, and the
-blocks are written as they are, never copied into one.
+groups, and where each block is) and the header, then for each town a block of
+its groups without their meetings (with their places in the catalogue) and a
+block of its meetings on each weekday: a lookup for a few towns of a state-wide
+catalogue decodes only those towns' blocks, and one for a few days (what is on
+tonight) only those days' meetings. The blocks are written as they are, never
+copied into one.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ from __future__ import annotations
 import marshal
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from peerfind import __version__
-from peerfind.schema import FORMAT_VERSION, town_key
+from peerfind.schema import DAYS, FORMAT_VERSION, town_key
 
-TAG = b"peerfind-catalogue-cache 2\n"
+TAG = b"peerfind-catalogue-cache 3\n"
 # marshal's format may change with the Python version: a cache from another is not read.
 STAMP = f"{__version__}/{FORMAT_VERSION}/{sys.version_info[:3]}/{marshal.version}"
 _CRC = slice(len(TAG), len(TAG) + 4)
@@ -44,12 +46,16 @@ def fingerprint(path: Path, raw: bytes) -> tuple[str, int, int, int]:
     return str(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(raw)
 
 
-def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = None
+def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = None,
+         days: Callable[[str], Collection[int] | None] | None = None
          ) -> dict[str, Any] | None:
     """The cached data for this exact file content, or None.
 
     With ``towns`` (as typed), when each is a town of the catalogue, only the
-    groups in those towns are read: enough for a lookup filtered by town.
+    groups in those towns are read: enough for a lookup filtered by town. With
+    ``days`` (given the catalogue's time zone, the weekdays wanted, or None), only
+    the meetings on those days, and the groups that have any (see
+    ``catalogue.on_days``).
     """
     try:
         path = path.resolve()
@@ -63,21 +69,27 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
             return None
         data = marshal.loads(head)
         if index is not None:  # an overlay may have no groups at all
-            blocks = {key: (places, body[end + start:end + stop])
-                      for key, (places, start, stop) in index.items()}
-            data["groups"], only = _groups(blocks, towns, data.get("towns", ()))
+            weekdays = days(data["timezone"]) if days is not None else None
+            blocks = {key: (places, [body[end + start:end + stop] for start, stop in spans])
+                      for key, (places, spans) in index.items()}
+            data["groups"], only = _groups(blocks, towns, data.get("towns", ()), weekdays)
             if only is not None:
                 data["towns_only"] = only
-    except (OSError, ValueError, TypeError, EOFError, KeyError, AttributeError):
+            if weekdays is not None:
+                data["days_only"] = sorted(weekdays)
+    except (OSError, ValueError, TypeError, EOFError, KeyError, AttributeError, IndexError):
         return None
     return data
 
 
-def _groups(blocks: dict[str, tuple[tuple[int, ...], memoryview]], towns: Iterable[str] | None,
-            table: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str] | None]:
+def _groups(blocks: dict[str, tuple[tuple[int, ...], list[memoryview]]],
+            towns: Iterable[str] | None, table: Iterable[dict[str, Any]],
+            weekdays: Collection[int] | None) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The groups of every block, or only of the towns asked for when the catalogue
     knows each of them (else the error for an unknown town could not list them all),
-    in catalogue order; and the town keys they were narrowed to (None: all)."""
+    in catalogue order, with their meetings on ``weekdays`` (None: all; then groups
+    without such meetings are left out); and the town keys they were narrowed to
+    (None: all)."""
     wanted = blocks.keys()
     only = None
     if towns is not None:
@@ -85,20 +97,41 @@ def _groups(blocks: dict[str, tuple[tuple[int, ...], memoryview]], towns: Iterab
         if keys <= wanted | {town_key(town["name"]) for town in table}:
             wanted = keys & wanted
             only = sorted(keys)
-    placed = sorted((pair for key in wanted
-                     for pair in zip(blocks[key][0], marshal.loads(blocks[key][1]))),
-                    key=lambda pair: pair[0])
+    placed = []
+    for key in wanted:
+        places, (group_block, *day_blocks) = blocks[key]
+        found = marshal.loads(group_block)
+        meetings: list[list[tuple[int, dict[str, Any]]]] = [[] for _ in found]
+        for day in range(7) if weekdays is None else sorted(weekdays):
+            for local, position, meeting in marshal.loads(day_blocks[day]):
+                meetings[local].append((position, meeting))
+        for place, group, own in zip(places, found, meetings):
+            if own or weekdays is None:
+                own.sort(key=_first)
+                group["meetings"] = [meeting for _, meeting in own]
+                placed.append((place, group))
+    placed.sort(key=_first)
     return [group for _, group in placed], only
 
 
-def _blocks(groups: list[dict[str, Any]]) -> dict[str, tuple[tuple[int, ...], bytes]]:
-    """Groups filed by town: each town's places in the catalogue and its groups."""
-    by_town: dict[str, tuple[list[int], list[dict[str, Any]]]] = {}
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _blocks(groups: list[dict[str, Any]]) -> dict[str, tuple[tuple[int, ...], list[bytes]]]:
+    """Groups filed by town: each town's places in the catalogue, its groups without
+    their meetings, and its meetings on each weekday (0 = Monday) with the group
+    (its place in the town's list) and their place among the group's meetings."""
+    by_town: dict[str, tuple[list[int], list[dict[str, Any]], list[list[Any]]]] = {}
     for place, group in enumerate(groups):
-        places, found = by_town.setdefault(town_key(group.get("town", "")), ([], []))
+        places, found, days = by_town.setdefault(
+            town_key(group.get("town", "")), ([], [], [[] for _ in DAYS]))
+        for position, meeting in enumerate(group.get("meetings", ())):
+            days[DAYS.index(meeting["day"])].append((len(found), position, meeting))
         places.append(place)
-        found.append(group)
-    return {key: (tuple(places), marshal.dumps(found)) for key, (places, found) in by_town.items()}
+        found.append({key: value for key, value in group.items() if key != "meetings"})
+    return {key: (tuple(places), [marshal.dumps(found), *map(marshal.dumps, days)])
+            for key, (places, found, days) in by_town.items()}
 
 
 def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
@@ -107,14 +140,17 @@ def write(folder: Path, path: Path, raw: bytes, data: dict[str, Any]) -> None:
     from peerfind.problems import PeerfindError
 
     head = {key: value for key, value in data.items() if key != "groups"}
-    index: dict[str, tuple[tuple[int, ...], int, int]] | None = None
+    index: dict[str, tuple[tuple[int, ...], list[tuple[int, int]]]] | None = None
     pieces: list[bytes] = []
     if "groups" in data:
         index, size = {}, 0
-        for key, (places, block) in _blocks(data["groups"]).items():
-            index[key] = (places, size, size + len(block))
-            pieces.append(block)
-            size += len(block)
+        for key, (places, town_blocks) in _blocks(data["groups"]).items():
+            spans = []
+            for block in town_blocks:
+                spans.append((size, size + len(block)))
+                pieces.append(block)
+                size += len(block)
+            index[key] = (places, spans)
     try:
         path = path.resolve()
         header = marshal.dumps((STAMP, fingerprint(path, raw), marshal.dumps(head), index))

@@ -243,12 +243,14 @@ def snapshots_stamp(catalogue: Path) -> bytes:
 
 
 def load_data(source: Source, today: dt.date, cache: Path | None = None,
-              towns: Iterable[str] | None = None) -> dict[str, Any]:
+              towns: Iterable[str] | None = None,
+              days: Callable[[str], Collection[int] | None] | None = None) -> dict[str, Any]:
     """A file's plain data, or a CatalogueError holding its errors.
 
     With a ``cache`` folder, a file checked before (same path, size, time and
     content) is read from the cache instead of being parsed again; then
-    ``towns`` may narrow its groups to those towns' (see ``cache.read``).
+    ``towns`` may narrow its groups to those towns', and ``days`` their meetings
+    to those days' (see ``cache.read``).
     """
     from peerfind import cache as store
 
@@ -256,7 +258,7 @@ def load_data(source: Source, today: dt.date, cache: Path | None = None,
     # The cache of a catalogue holds its sources' groups too: it must match their snapshots.
     key = b"overlay\0" + raw if source.overlay else raw + b"\0" + snapshots_stamp(source.path)
     if cache is not None:
-        data = store.read(cache, source.path, key, towns)
+        data = store.read(cache, source.path, key, towns, days)
         if data is not None:
             return data
     with _gc_paused():
@@ -305,7 +307,9 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
     there, instead of stopping everything.
     """
     with _gc_paused():
-        data = load_data(source, today, cache, towns)
+        # With overlays, the days are picked after them: an overlay's group then keeps
+        # the place of the one it replaces, even one that meets on none of the days.
+        data = load_data(source, today, cache, towns, None if overlays else days)
         for overlay in overlays:
             try:
                 data = apply_overlay(data, load_data(overlay, today, cache))
@@ -313,9 +317,10 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
                 if skipped is None:
                     raise
                 skipped.append(error)
-        wanted = days(data["timezone"]) if days is not None else None
-        if wanted is not None:
-            data = on_days(data, wanted)
+        if days is not None and "days_only" not in data:  # not picked by the cache
+            wanted = days(data["timezone"])
+            if wanted is not None:
+                data = on_days(data, wanted)
         return catalogue_from(data, source.shown)
 
 
