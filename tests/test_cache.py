@@ -249,3 +249,24 @@ def test_the_cache_stamp_names_the_python_and_marshal_versions():
     from peerfind import cache
 
     assert cache.STAMP.endswith(f"/{sys.version_info[:3]}/{marshal.version}")
+
+
+def test_a_catalogues_cache_notices_its_snapshots_change(copy, tmp_path, monkeypatch):
+    from peerfind import catalogue
+
+    folder = tmp_path / "cache"
+    load(copy, TODAY, cache=folder)
+    snapshots = copy.path.parent / "sources"
+    snapshots.mkdir()
+    parsed = []
+    check = catalogue.check_source
+    monkeypatch.setattr(catalogue, "check_source", lambda *args, **kwargs: parsed.append(
+        len(list(snapshots.iterdir()))) or check(*args, **kwargs))
+    (snapshots / "east.json").write_text("{}")
+    load(copy, TODAY, cache=folder)  # parsed again: a snapshot came
+    load(copy, TODAY, cache=folder)  # from the cache
+    (snapshots / "east.json").write_text("{ }")  # another size
+    load(copy, TODAY, cache=folder)
+    (snapshots / "notes.txt").write_text("not a snapshot")
+    load(copy, TODAY, cache=folder)
+    assert parsed == [1, 1]

@@ -236,3 +236,15 @@ def test_folders_agree_with_platformdirs(environment, monkeypatch):
         Path(platformdirs.user_config_dir("peerfind")),
         Path(platformdirs.user_data_dir("peerfind")),
         Path(platformdirs.user_cache_dir("peerfind")))
+
+
+def test_the_config_files_catalogue_is_read_when_no_other_is_named(run, home, monkeypatch):
+    config, _ = home
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('catalogue = "tests/fixtures/catalogue.yaml"\n')
+    monkeypatch.delenv("PEERFIND_CATALOGUE")
+    assert run("validate").stdout == (
+        "tests/fixtures/catalogue.yaml: 8 groups, 13 meetings, 2 help lines, 2 resources - "
+        "valid\n")
+    monkeypatch.setenv("PEERFIND_CATALOGUE", "data/groups.yaml")  # the variable comes first
+    assert run("validate").stdout.startswith("data/groups.yaml: 2 groups")
