@@ -87,8 +87,8 @@ def _groups(blocks: dict[str, tuple[tuple[int, ...], list[memoryview]]],
             weekdays: Collection[int] | None) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The groups of every block, or only of the towns asked for when the catalogue
     knows each of them (else the error for an unknown town could not list them all),
-    in catalogue order, with their meetings on ``weekdays`` (None: all; then groups
-    without such meetings are left out); and the town keys they were narrowed to
+    in catalogue order, with their meetings on ``weekdays`` (None: all), leaving out
+    the groups with none on those days; and the town keys they were narrowed to
     (None: all)."""
     wanted = blocks.keys()
     only = None
@@ -102,7 +102,7 @@ def _groups(blocks: dict[str, tuple[tuple[int, ...], list[memoryview]]],
         places, (group_block, *day_blocks) = blocks[key]
         found = marshal.loads(group_block)
         meetings: list[list[tuple[int, dict[str, Any]]]] = [[] for _ in found]
-        for day in range(7) if weekdays is None else sorted(weekdays):
+        for day in range(7) if weekdays is None else weekdays:
             for local, position, meeting in marshal.loads(day_blocks[day]):
                 meetings[local].append((position, meeting))
         for place, group, own in zip(places, found, meetings):
