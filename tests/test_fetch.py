@@ -1,0 +1,116 @@
+"""Fetching a source's answer: redirects, refusals and the request itself, against a
+local server on 127.0.0.1 (nothing here reaches the internet)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from peerfind import __version__
+from peerfind.fetch import FetchError, get
+
+
+class Handler(BaseHTTPRequestHandler):
+    """/ok answers; /code/N redirects to /ok with status N; /rel/x redirects to ../ok;
+    /ftp redirects off the web; /chain/N redirects N times; /bare is a 302 without
+    a Location."""
+
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        Handler.seen.append((self.path, self.headers["User-Agent"], self.headers["Accept"]))
+        parts = self.path.strip("/").split("/")
+        if parts[0] in ("", "ok") or self.path == "/chain/0":
+            self._answer(200, b"fine")
+        elif parts[0] == "code":
+            self._answer(int(parts[1]), "/ok")
+        elif parts[0] == "rel":
+            self._answer(302, "../ok")
+        elif parts[0] == "ftp":
+            self._answer(302, "ftp://example.org/feed.json")
+        elif parts[0] == "chain":
+            self._answer(302, f"/chain/{int(parts[1]) - 1}")
+        else:
+            self._answer(302)
+
+    def _answer(self, code, location=None):
+        body = b"fine" if code == 200 else b""
+        self.send_response(code)
+        if location is not None:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_every_kind_of_redirect_is_followed(site, code):
+    assert get(f"{site}/code/{code}") == b"fine"
+    assert Handler.seen[-1][0] == "/ok"
+
+
+def test_a_relative_redirect_is_resolved_against_the_address(site):
+    assert get(f"{site}/rel/x") == b"fine"
+    assert Handler.seen[-1][0] == "/ok"
+
+
+def test_five_redirects_are_followed_and_a_sixth_is_refused(site):
+    assert get(f"{site}/chain/5") == b"fine"
+    with pytest.raises(FetchError) as error:
+        get(f"{site}/chain/6")
+    assert str(error.value) == f"{site}/chain/6: more than 5 redirects; check the address"
+
+
+def test_a_redirect_elsewhere_than_the_web_or_nowhere_is_refused(site):
+    with pytest.raises(FetchError) as error:
+        get(f"{site}/ftp")
+    assert str(error.value) == (f"{site}/ftp: redirected to "
+                                "'ftp://example.org/feed.json', which is not an http(s) "
+                                "address; refusing to follow it")
+    with pytest.raises(FetchError) as error:
+        get(f"{site}/bare")
+    assert str(error.value) == (f"{site}/bare: the server answered HTTP 302 Found; check the "
+                                "address, or try again later")
+
+
+def test_the_request_names_peerfind_and_asks_for_json(site):
+    get(site)
+    assert Handler.seen[-1] == ("/", f"peerfind/{__version__}", "application/json")
+
+
+def test_no_host_and_no_server_are_said_plainly(site):
+    with pytest.raises(FetchError) as error:
+        get("http:///feed.json")
+    assert str(error.value) == "http:///feed.json: not a web address with a host; check it"
+    with socket.socket() as spare:  # a port nobody listens on once it is closed
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    with pytest.raises(FetchError) as error:
+        get(f"http://127.0.0.1:{port}/feed.json")
+    assert str(error.value) == (f"http://127.0.0.1:{port}/feed.json: cannot connect "
+                                "(Connection refused); check the address and your connection")
+
+
+def test_an_address_past_its_deadline_is_not_asked(site):
+    count = len(Handler.seen)
+    with pytest.raises(FetchError) as error:
+        get(f"{site}/ok", deadline=0)
+    assert str(error.value) == (f"{site}/ok: no whole answer within 0 s; try again later, or "
+                                "allow longer with --timeout")
+    assert len(Handler.seen) == count
