@@ -114,3 +114,11 @@ def test_an_address_past_its_deadline_is_not_asked(site):
     assert str(error.value) == (f"{site}/ok: no whole answer within 0 s; try again later, or "
                                 "allow longer with --timeout")
     assert len(Handler.seen) == count
+
+
+def test_an_https_address_is_asked_securely(site):
+    plain = site.replace("http://", "https://")  # the local server speaks plain HTTP
+    with pytest.raises(FetchError) as error:
+        get(f"{plain}/ok")
+    assert str(error.value).startswith(f"{plain}/ok: secure connection failed (")
+    assert str(error.value).endswith("); check the address")
