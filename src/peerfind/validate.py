@@ -190,8 +190,8 @@ class Checker:
         *parent, key = where
         for i, item in enumerate(node.items):
             label = f"{key}[{i}]"
-            if isinstance(item, Mapping):
-                ident = item.get("id")
+            if isinstance(item, Mapping):  # named by its id, or by its name if it has none
+                ident = item.get("name" if field.section in ("helpline", "town") else "id")
                 if isinstance(ident, Scalar) and ident.value:
                     label += f" {ident.value}"
             here = [*parent, label]
