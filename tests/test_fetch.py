@@ -4,13 +4,13 @@ local server on 127.0.0.1 (nothing here reaches the internet)."""
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from peerfind import __version__
 from peerfind.fetch import FetchError, get
+from tests.conftest import serving
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,12 +51,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as address:
+        yield address
 
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +20,7 @@ from hypothesis import given, settings, strategies as st
 
 from peerfind import bmlt, fetch, meetingguide
 from peerfind.listing import Context
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, serving
 
 SNAPSHOT = json.loads((ROOT / "data" / "sources" / "na-gny.json").read_text(encoding="utf-8"))
 FEED = FIXTURES / "feeds" / "mg-quirks.json"
@@ -92,12 +91,8 @@ def server():
     Server.answer = json.loads(json.dumps(SNAPSHOT["answer"]))
     Server.feed = None
     Server.broken = False
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Server)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Server) as address:
+        yield address
 
 
 @pytest.fixture
