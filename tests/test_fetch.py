@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from peerfind import __version__
-from peerfind.fetch import FetchError, get
+from peerfind.fetch import FEED, FetchError, get, parse_json
 from tests.conftest import serving
 
 
@@ -118,3 +118,28 @@ def test_an_https_address_is_asked_securely(site):
         get(f"{plain}/ok")
     assert str(error.value).startswith(f"{plain}/ok: secure connection failed (")
     assert str(error.value).endswith("); check the address")
+
+
+@pytest.mark.parametrize(("data", "hint", "message"), [
+    (b"\xff\xfe[]", None, "feed.json: not UTF-8 text; expected a Meeting Guide feed (a JSON "
+     "list of meetings)"),
+    ("<html><head><title>Moved</title></head><body>" + "x" * 60, None,
+     "feed.json: not JSON (it starts with '<html><head><title>Moved</title></head><'); "
+     "expected a Meeting Guide feed (a JSON list of meetings): check the address"),
+    ("nope", "; try again", "feed.json: not JSON (it starts with 'nope'); expected a Meeting "
+     "Guide feed (a JSON list of meetings); try again"),
+])
+def test_an_answer_that_is_not_json_is_said_with_its_start(data, hint, message):
+    with pytest.raises(FetchError) as error:
+        parse_json(data, "feed.json", FEED, *([hint] if hint else []))
+    assert str(error.value) == message
+
+
+def test_a_feed_file_that_is_not_utf_8_is_refused_by_name(run, tmp_path):
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(b"\xff\xfe[]")
+    result = run("import", str(feed), "-o", str(tmp_path / "out.yaml"))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"peerfind: error: {feed}: not UTF-8 text; expected a Meeting "
+                             "Guide feed (a JSON list of meetings)\n")
+    assert not (tmp_path / "out.yaml").exists()
