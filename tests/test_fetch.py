@@ -3,20 +3,21 @@ local server on 127.0.0.1 (nothing here reaches the internet)."""
 
 from __future__ import annotations
 
+import os
 import socket
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from peerfind import __version__
-from peerfind.fetch import FEED, FetchError, get, parse_json
+from peerfind.fetch import FEED, FetchError, get, parse_json, read
 from tests.conftest import serving
 
 
 class Handler(BaseHTTPRequestHandler):
     """/ok answers; /code/N redirects to /ok with status N; /rel/x redirects to ../ok;
-    /ftp redirects off the web; /chain/N redirects N times; /bare is a 302 without
-    a Location."""
+    /ftp redirects off the web; /chain/N redirects N times; /size/N and /stream/N
+    answer N bytes, saying how many or not; /bare is a 302 without a Location."""
 
     seen: list[tuple[str, str | None, str | None]] = []
 
@@ -33,6 +34,12 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(302, "ftp://example.org/feed.json")
         elif parts[0] == "chain":
             self._answer(302, f"/chain/{int(parts[1]) - 1}")
+        elif parts[0] in ("size", "stream"):  # N bytes, with or without their length
+            self.send_response(200)
+            if parts[0] == "size":
+                self.send_header("Content-Length", parts[1])
+            self.end_headers()
+            self.wfile.write(b" " * int(parts[1]))
         else:
             self._answer(302)
 
@@ -143,3 +150,38 @@ def test_a_feed_file_that_is_not_utf_8_is_refused_by_name(run, tmp_path):
     assert result.stderr == (f"peerfind: error: {feed}: not UTF-8 text; expected a Meeting "
                              "Guide feed (a JSON list of meetings)\n")
     assert not (tmp_path / "out.yaml").exists()
+
+
+MIB = 1024 * 1024
+
+
+@pytest.mark.parametrize("kind", ["size", "stream"])
+def test_an_answer_over_the_limit_is_refused(site, kind):
+    assert len(get(f"{site}/{kind}/{MIB}", limit=MIB)) == MIB
+    with pytest.raises(FetchError) as error:
+        get(f"{site}/{kind}/{MIB + 1}", limit=MIB)
+    assert str(error.value) == (f"{site}/{kind}/{MIB + 1}: the answer is larger than 1 MiB; "
+                                "check the address")
+    with pytest.raises(FetchError):
+        read(f"{site}/{kind}/{MIB + 1}", limit=MIB)
+
+
+def test_a_file_is_read_whole_up_to_the_limit(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_bytes(b" " * MIB)
+    assert len(read(str(path), limit=MIB)) == MIB
+    path.write_bytes(b" " * (MIB + 1))
+    with pytest.raises(FetchError) as error:
+        read(str(path), limit=MIB)
+    assert str(error.value) == (f"{path}: larger than 1 MiB; check that this is the right "
+                                "file")
+
+
+def test_a_folder_or_a_pipe_is_not_a_feed(tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for where, what in ((tmp_path, "is a folder"),
+                        (pipe, "is not a regular file (a device, pipe or socket)")):
+        with pytest.raises(FetchError) as error:
+            read(str(where))
+        assert str(error.value) == f"{where}: {what}; give a JSON file or an http(s) URL"
