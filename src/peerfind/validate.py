@@ -190,7 +190,7 @@ class Checker:
         *parent, key = where
         for i, item in enumerate(node.items):
             label = f"{key}[{i}]"
-            if isinstance(item, Mapping):  # named by its id, or by its name if it has none
+            if isinstance(item, Mapping):  # by its id; help lines and towns have none: by name
                 ident = item.get("name" if field.section in ("helpline", "town") else "id")
                 if isinstance(ident, Scalar) and ident.value:
                     label += f" {ident.value}"
