@@ -147,10 +147,10 @@ def read_snapshot(path: Path) -> Snapshot | None:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise SnapshotError("is not a regular file; run 'peerfind sync' to fetch the "
-                           "source again, or restore the file from git")
+                                "source again, or restore the file from git")
         if info.st_size > fetch.MAX_BYTES:
             raise SnapshotError(f"is larger than {fetch.MAX_BYTES // 1024 // 1024} MiB; run "
-                           "'peerfind sync' to fetch the source again")
+                                "'peerfind sync' to fetch the source again")
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
@@ -158,7 +158,7 @@ def read_snapshot(path: Path) -> Snapshot | None:
         raise SnapshotError(f"cannot be read ({error.strerror or error})") from None
     try:
         return _parse_snapshot(fetch.Reader(fetch.decode(raw, "", SNAPSHOT_WORDS), "",
-                                                  SNAPSHOT_WORDS, hint=""))
+                                            SNAPSHOT_WORDS, hint=""))
     except fetch.FetchError as error:
         raise _broken(error) from None
 
@@ -169,7 +169,7 @@ SNAPSHOT_WORDS = "a peerfind snapshot"
 def _broken(error: fetch.FetchError) -> SnapshotError:
     """A snapshot that is not JSON: "<shown>: not JSON ..." said as "is not JSON ..."."""
     return SnapshotError(f"is {str(error).removeprefix(': ')}; run 'peerfind sync' to fetch "
-                    "it again")
+                         "it again")
 
 
 def _parse_snapshot(reader: fetch.Reader) -> Snapshot:
@@ -191,11 +191,11 @@ def _parse_snapshot(reader: fetch.Reader) -> Snapshot:
         reader.end()
     if not _is_snapshot(document) or "answer" not in document:
         raise SnapshotError("is not a peerfind snapshot (format 1 or 2); run 'peerfind sync' "
-                       "to fetch the source again, or restore the file from git")
+                            "to fetch the source again, or restore the file from git")
     shape = answer_problem(document["kind"], document["answer"])
     if shape:
         raise SnapshotError(f"does not hold a source's answer ({shape}); run 'peerfind sync' "
-                       "to fetch the source again, or restore the file from git")
+                            "to fetch the source again, or restore the file from git")
     return Snapshot(*(document[key] for key in (*FIELDS, "answer")))
 
 
@@ -267,7 +267,7 @@ def converted(source: dict[str, Any], timezone: str, catalogue: Path
         return None
     if snapshot.kind != source["kind"]:
         raise SnapshotError(f"holds a {snapshot.kind} answer, but the source is {source['kind']}"
-                       f"; run 'peerfind sync {source['id']}' to fetch it again")
+                            f"; run 'peerfind sync {source['id']}' to fetch it again")
     try:
         reading = read_answer(source, timezone, snapshot)
     except fetch.FetchError as error:
