@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from peerfind import plain
+from peerfind.problems import CONTROL, escape_controls
 from tests.conftest import ROOT
 from tests.test_cli_lookup import AT, CATALOGUE
 
@@ -68,3 +72,18 @@ def test_the_installed_program_prints_plain_lines_into_a_pipe(tmp_path):
     table = subprocess.run([sys.executable, "-m", "peerfind", "list", "--at", AT], cwd=ROOT,
                            env=env, capture_output=True, text=True, check=True).stdout
     assert "───" in table
+
+
+@pytest.mark.parametrize(("escape", "pattern"), [(plain.clean, plain.UNSAFE),
+                                                  (escape_controls, CONTROL)])
+def test_escaping_skips_only_text_it_would_leave_alone(escape, pattern):
+    """Both escapers return printable text untouched without running their pattern (a
+    speed trick): that is right only if every character the pattern escapes is one
+    str.isprintable refuses."""
+    every = "".join(map(chr, range(0x110000)))
+    matched = re.findall(pattern, every)
+    assert matched and not any(char.isprintable() for char in matched)
+    assert escape("tab\there, a new line\n") == (
+        "tab\there, a new line\n" if escape is plain.clean else "tab\\u0009here, a new line\\u000a")
+    assert escape("ok\u2028\x1b[2J") == ("ok\\u2028\\u001b[2J" if escape is plain.clean
+                                          else "ok\u2028\\u001b[2J")

@@ -6,12 +6,14 @@ import functools
 import re
 from typing import NamedTuple
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = r"[\x00-\x1f\x7f-\x9f]"  # compiled when first needed, as plain.UNSAFE
 
 
 def escape_controls(text: str) -> str:
     """Control characters as \\uXXXX escapes: safe to print to a terminal."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isprintable():
+        return text
+    return re.sub(CONTROL, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # Every problem's stable code and name, found from its message: (code, name, pattern).

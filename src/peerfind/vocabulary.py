@@ -71,13 +71,13 @@ def language(value: str, option: str = "--language") -> str:
                   list(schema.LANGUAGES))
 
 
-CLOCK = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2}))?\s*(?:([ap])\.?m?\.?)?", re.IGNORECASE)
+CLOCK = r"(?i)(\d{1,2})(?:[:.h ]?(\d{2}))?\s*(?:([ap])\.?m?\.?)?"  # compiled when first used
 
 
 def clock(value: str) -> str | None:
     """'7:30', '19:30', '7pm', '7:30 p.m.', '19h30' -> 'HH:MM' (24-hour); None if it is
     not a time of day."""
-    match = CLOCK.fullmatch(value.strip())
+    match = re.fullmatch(CLOCK, value.strip())
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
