@@ -8,13 +8,12 @@ and exit codes in one place, ``_errors``.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import os
 import sys
 import textwrap
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -113,10 +112,7 @@ def _main(
     """Top-level options."""
 
 
-class Format(str, enum.Enum):
-    text = "text"
-    github = "github"
-    json = "json"
+Format = Literal["text", "github", "json"]
 
 
 @app.command()
@@ -138,7 +134,7 @@ def validate(
     output: Annotated[
         Format, typer.Option("--format", "-f", help="text for people, github for GitHub "
                              "Actions annotations, json for programs.")
-    ] = Format.text,
+    ] = "text",
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too (stale or unsourced entries).")
     ] = False,
@@ -175,7 +171,7 @@ def validate(
         chosen = sources(None, _settings(folders).catalogue, folders.overlay)
         _say_checkout(chosen[0])
     reports = [_validate_one(source, output, strict, changed_since) for source in chosen]
-    if output is Format.json:
+    if output == "json":
         documents = [document for document, _ in reports]
         _print_json(documents[0] if len(documents) == 1 else documents)
     if any(failed for _, failed in reports):
@@ -199,10 +195,10 @@ def _validate_one(source: Any, output: Format, strict: bool,
         failing = _touched(source, data, found, changed_since)
     failed = bool(errors or (strict and failing) or data is None)
     tally = counts(data) if data is not None and not errors else None
-    if output is Format.github:
+    if output == "github":
         for line in report.format_github(source.shown, found):
             typer.echo(line)
-    elif output is Format.text:
+    elif output == "text":
         for line in report.format_text(source.shown, found, codes=True):
             typer.echo(line)
         if failed:
@@ -770,16 +766,8 @@ def guide() -> None:
     _print(render.guide())
 
 
-class HandoutFormat(str, enum.Enum):
-    text = "text"
-    markdown = "markdown"
-    html = "html"
-    pdf = "pdf"
-
-
-class Language(str, enum.Enum):
-    en = "en"
-    es = "es"
+HandoutFormat = Literal["text", "markdown", "html", "pdf"]
+Language = Literal["en", "es"]
 
 
 @app.command()
@@ -790,7 +778,7 @@ def handout(
     at: str | None,
     output_format: Annotated[HandoutFormat, typer.Option(
         "--format", "-f", help="text and markdown print to the screen unless -o; html and "
-        "pdf write a file.")] = HandoutFormat.text,
+        "pdf write a file.")] = "text",
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="PATH", show_default=False,
         help="Write here. Default for html and pdf: peerfind-handout-DATE.html or .pdf "
@@ -798,7 +786,7 @@ def handout(
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT",
                                               help="Heading of the page.")] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of the fixed text: en "
-                                           "or es.")] = Language.en,
+                                           "or es.")] = "en",
     include_leads: Annotated[bool, typer.Option(
         "--include-leads", help="Also print old leads (meetings from old lists nobody has "
         "confirmed); left out by default, and counted.")] = False,
@@ -823,12 +811,12 @@ def handout(
     from peerfind import handout as page
 
     cat, filters, now, settings = _lookup(raw, at, catalogue)
-    content = page.build(cat, filters, now.date(), lang.value, title, include_leads, compact)
+    content = page.build(cat, filters, now.date(), lang, title, include_leads, compact)
     if not content.meetings:
         _stderr("peerfind: warning: the handout lists no meetings (only help lines and where "
                 "current lists are kept); try fewer filters" +
                 (", or --include-leads" if content.leads_left_out else ""))
-    kind = output_format.value
+    kind = output_format
     if kind in ("text", "markdown"):
         return _write_or_print(page.to_text(content) if kind == "text"
                                else page.to_markdown(content), output, catalogue)
@@ -845,11 +833,7 @@ def handout(
     _write_or_print(data, output or page.free_name(raw, now.date(), kind), catalogue)
 
 
-class ExportFormat(str, enum.Enum):
-    json = "json"
-    meeting_guide = "meeting-guide"
-    ics = "ics"
-    csv = "csv"
+ExportFormat = Literal["json", "meeting-guide", "ics", "csv"]
 
 
 @app.command()
@@ -860,7 +844,7 @@ def export(
     at: str | None,
     output_format: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="json (as --json), meeting-guide (a Meeting Guide JSON feed), "
-        "ics (a weekly calendar) or csv (a spreadsheet).")] = ExportFormat.json,
+        "ics (a weekly calendar) or csv (a spreadsheet).")] = "json",
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="PATH", show_default=False,
         help="Write here instead of to the screen.")] = None,
@@ -897,7 +881,7 @@ def export(
     from peerfind.search import week, weekly
 
     cat, filters, now, _ = _lookup(raw, at, catalogue)
-    kind = output_format.value
+    kind = output_format
     if (next_only or alarm is not None) and kind != "ics":
         raise UsageError("--next and --alarm: only for --format ics")
     if no_bom and kind != "csv":
@@ -984,9 +968,7 @@ def _write_or_print(content: str | bytes, output: str | None,
     typer.echo(output)
 
 
-class SourceKind(str, enum.Enum):
-    meeting_guide = "meeting-guide"
-    bmlt = "bmlt"
+SourceKind = Literal["meeting-guide", "bmlt"]
 
 
 def _collect_cycles() -> None:
@@ -1004,8 +986,7 @@ def import_(
     feed: Annotated[str, typer.Argument(metavar="FEED", help="A Meeting Guide JSON file or URL; "
                                         "with --kind bmlt, a BMLT root server's URL (or a "
                                         "folder holding its three JSON answers).")],
-    kind: Annotated[SourceKind, typer.Option("--kind", help="What FEED is.")] =
-    SourceKind.meeting_guide,
+    kind: Annotated[SourceKind, typer.Option("--kind", help="What FEED is.")] = "meeting-guide",
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="PATH", show_default=False,
         help="Write the catalogue here (default: the screen).")] = None,
@@ -1044,8 +1025,8 @@ def import_(
     if feed.lower().startswith(("http://", "https://")) and sys.stderr.isatty():
         _stderr(f"peerfind: fetching {feed} ...")
     zone = timezone or _settings().timezone
-    result = one_off(feed, kind.value, today, timezone=zone,
-                     fellowship=key or live.DEFAULT_FELLOWSHIP[kind.value], deadline=deadline)
+    result = one_off(feed, kind, today, timezone=zone,
+                     fellowship=key or live.DEFAULT_FELLOWSHIP[kind], deadline=deadline)
     for warning in result.warnings:
         _stderr(f"peerfind: warning: {warning}")
     text = result.text
