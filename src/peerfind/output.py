@@ -11,7 +11,6 @@ own switch, says the output is (or is not) a terminal whatever it is connected t
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import signal
 import subprocess
@@ -53,6 +52,8 @@ def pager() -> str | None:
         if var in os.environ:
             chosen = os.environ[var].strip()
             break
+    import shlex  # here: only output to a terminal, which may be paged, needs it
+
     try:
         words = shlex.split(chosen)
     except ValueError:
