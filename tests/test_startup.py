@@ -3,10 +3,12 @@ script: if a Typer release breaks one, these fail and say which."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,20 @@ def test_completion_sees_the_whole_app():
     options = peerfind(_PEERFIND_COMPLETE="complete_bash", COMP_WORDS="peerfind list --day t",
                        COMP_CWORD="3")
     assert set(options.stdout.split()) >= {"tuesday", "thursday", "today", "tomorrow"}
+
+
+@pytest.mark.parametrize("name", ["models", "schema", "problems", "search", "trust",
+                                  "catalogue", "settings"])
+def test_classes_are_made_from_real_annotations(name):
+    """Trick 4: a string annotation costs every command's start-up (typing compiles
+    each one of a named tuple)."""
+    module = importlib.import_module(f"peerfind.{name}")
+    made = [kind for kind in vars(module).values() if isinstance(kind, type)
+            and kind.__module__ == module.__name__ and "__annotations__" in vars(kind)]
+    assert made
+    for kind in made:
+        strings = [field for field, annotation in vars(kind)["__annotations__"].items()
+                   if isinstance(annotation, (str, typing.ForwardRef))]
+        assert not strings, (f"startup.py trick 4: {name}.{kind.__name__} has string "
+                             f"annotations ({', '.join(strings)}): remove 'from __future__ "
+                             "import annotations' from the module")

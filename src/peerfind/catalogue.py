@@ -1,7 +1,6 @@
 """Find the catalogue (option, environment variable, bundled file) and load it."""
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import contextlib
 import datetime as dt
 import gc

@@ -2,12 +2,9 @@
 
 They are built from the plain data that ``validate.check`` returns, so they
 can assume every value is present and well-formed.
-
-Unlike the other modules, this one's annotations are evaluated as it is imported
-(no ``from __future__ import annotations``): the dataclass decorator reads a real
-type faster than a string, 1.8 million instructions fewer for every command.
 """
 
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any

@@ -1,7 +1,6 @@
 """Problems found in a catalogue, the errors that carry them, and their formats."""
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import functools
 import re
 from typing import NamedTuple

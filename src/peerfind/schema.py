@@ -4,8 +4,7 @@ The validator walks these tables; the docs (docs/catalogue.md) describe the
 same tables. A field's ``kind`` names a converter in ``validate.py``.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import functools
 from typing import NamedTuple
 

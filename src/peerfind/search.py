@@ -6,8 +6,7 @@ in the catalogue's time zone; instants are compared in UTC, so daylight-saving
 changes come out right.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import datetime as dt
 import math
 import re

@@ -12,8 +12,7 @@ An overlay catalogue in the data folder (overlay.yaml) adds or replaces groups,
 resources and help lines of whatever catalogue is in force.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 from pathlib import Path
 from typing import Any, NamedTuple
 

@@ -9,8 +9,7 @@ Three kinds, told apart everywhere a group is shown:
   has confirmed ("listed Dec 2018, not confirmed").
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import datetime as dt
 from typing import NamedTuple
 
