@@ -15,6 +15,7 @@ import pytest
 
 from peerfind import cache
 from peerfind.catalogue import Source, load, load_data, on_days
+from peerfind.search import tonight_window
 from peerfind.problems import CatalogueError
 from tests.conftest import FIXTURES
 
@@ -117,6 +118,21 @@ def test_a_lookup_of_some_days_builds_only_their_meetings(copy, tmp_path, monkey
         ("night-owls", ["01:30", "02:30"])]
     assert (some.towns_only, some.days_only) == (("testville",), (6,))
     assert load(copy, TODAY, cache=folder, days=lambda zone: None) == whole
+
+
+def test_a_lookup_of_what_is_left_of_some_days_builds_only_that(copy, tmp_path, monkeypatch):
+    """Tonight at 4 am on Sunday: Saturday's meetings that may still be on (none), and
+    Sunday's not surely over; read alike from the catalogue and from the cache."""
+    folder = tmp_path / "cache"
+    window = tonight_window(dt.datetime(2026, 11, 29, 4, 0))  # a Sunday
+    assert window == {5: 24 * 60 + 4 * 60, 6: 4 * 60}
+    parsed = load(copy, TODAY, cache=folder, days=lambda zone: window)
+    monkeypatch.setattr("peerfind.catalogue.check_source", None)  # never parsed again
+    cached = load(copy, TODAY, cache=folder, days=lambda zone: window)
+    assert parsed == cached
+    assert [(g.id, [(m.day, m.time) for m in g.meetings]) for g in parsed.groups] == [
+        ("night-owls", [("sunday", "01:30"), ("sunday", "02:30")])]
+    assert parsed.days_only == (5, 6)
 
 
 OVERLAY = """\

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from peerfind.catalogue import on_days
 from peerfind.models import Catalogue, Group, Meeting, catalogue_from
 from peerfind.schema import DAYS
-from peerfind.search import (RawFilters, found_by_tomorrow, next_weekdays, parse_days,
-                             parse_filters, tonight_weekdays, upcoming, week, weekly)
+from peerfind.search import (RawFilters, found_in_window, next_window, parse_days,
+                             parse_filters, tonight_window, upcoming, week, weekly)
 
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Sydney", "UTC"]
 
@@ -83,10 +83,22 @@ def test_next_gives_the_earliest_starts_in_order(catalogue, now, count):
     assert [o.start for o in found] == sorted(o.start for o in found)
 
 
-meeting_data = st.fixed_dictionaries(
-    {"day": st.sampled_from(DAYS),
-     "time": st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))},
-    optional={"minutes": st.integers(1, 1440)})
+
+
+def _meeting(day: str, start: int, length: tuple[str, int]) -> dict[str, object]:
+    """A meeting as checked data: its length unknown, in minutes, or as an end time."""
+    meeting: dict[str, object] = {"day": day, "time": f"{start // 60:02d}:{start % 60:02d}"}
+    kind, minutes = length
+    if kind == "minutes":
+        meeting["minutes"] = minutes
+    elif kind == "end" and start + minutes < 24 * 60:
+        meeting["end"] = f"{(start + minutes) // 60:02d}:{(start + minutes) % 60:02d}"
+    return meeting
+
+
+meeting_data = st.builds(_meeting, st.sampled_from(DAYS), st.integers(0, 24 * 60 - 1),
+                         st.tuples(st.sampled_from(["unknown", "minutes", "end"]),
+                                   st.integers(1, 1440)))
 catalogue_data = st.builds(
     lambda zone, gs: {"catalogue": 1, "area": "Nowhere (fictional)", "timezone": zone,
                       "updated": "2026-01-01",
@@ -96,13 +108,23 @@ catalogue_data = st.builds(
     st.sampled_from(ZONES), st.lists(st.lists(meeting_data, max_size=6), max_size=8))
 
 
+def _one_group(zone: str, *meetings: dict[str, object]) -> dict[str, object]:
+    return {"catalogue": 1, "area": "Nowhere (fictional)", "timezone": zone,
+            "updated": "2026-01-01", "groups": [
+                {"id": "g0", "name": "Fictional 0", "fellowship": "AA", "attendance": "online",
+                 "status": "active", "meetings": list(meetings)}]}
+
+
 @settings(max_examples=200, deadline=None)
 @given(catalogue_data, moments)
+# The clocks spring forward: at 3:10 am a meeting of an hour from 1:30 am is still on.
+@example(_one_group("America/New_York", {"day": "sunday", "time": "01:30", "minutes": 60}),
+         dt.datetime(2026, 3, 8, 7, 10, tzinfo=dt.timezone.utc))
 def test_tonight_from_only_tonights_meetings_is_tonight_from_all(data, now):
-    today = now.astimezone(ZoneInfo(data["timezone"])).date()
+    local = now.astimezone(ZoneInfo(data["timezone"]))
     whole = catalogue_from(data, "fictional.yaml")
-    narrowed = catalogue_from(on_days(data, tonight_weekdays(today)), "fictional.yaml")
-    filters = parse_filters(RawFilters(), whole, today)
+    narrowed = catalogue_from(on_days(data, tonight_window(local)), "fictional.yaml")
+    filters = parse_filters(RawFilters(), whole, local.date())
 
     def tonight(catalogue):
         return [(o.group.id, o.meeting, o.start, o.in_progress) for o in
@@ -128,12 +150,18 @@ def test_days_listed_from_only_their_meetings_are_the_days_listed_from_all(data,
 
 
 @settings(max_examples=300, deadline=None)
-@given(catalogue_data, moments, st.integers(1, 6))
-def test_the_next_meetings_found_by_tomorrow_are_the_next_meetings(data, now, count):
-    today = now.astimezone(ZoneInfo(data["timezone"])).date()
+@given(catalogue_data, moments, st.integers(1, 6), st.integers(1, 7))
+# A window of the whole week from 10 pm on Monday lacks Monday's 8 am meeting, which is
+# the next one after Monday 8 pm's, a week on.
+@example(_one_group("UTC", {"day": "monday", "time": "08:00"}, {"day": "monday", "time": "20:00"}),
+         dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.timezone.utc), 1, 7)
+def test_the_next_meetings_found_in_a_window_are_the_next_meetings(data, now, count, days):
+    local = now.astimezone(ZoneInfo(data["timezone"]))
     whole = catalogue_from(data, "fictional.yaml")
-    filters = parse_filters(RawFilters(), whole, today)
-    narrowed = catalogue_from(on_days(data, next_weekdays(today)), "fictional.yaml")
+    filters = parse_filters(RawFilters(), whole, local.date())
+    narrowed = catalogue_from(on_days(data, next_window(local, days)), "fictional.yaml")
     found = upcoming(narrowed, filters, now, count)
-    if found_by_tomorrow(found, count, today):
+    if found_in_window(found, count, local.date(), narrowed.days_only):
         assert _found(found) == _found(upcoming(whole, filters, now, count))
+    else:
+        event("not found in the window")

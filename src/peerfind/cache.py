@@ -23,17 +23,18 @@ from __future__ import annotations
 import marshal
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from peerfind import __version__
-from peerfind.schema import DAYS, FORMAT_VERSION, town_key
+from peerfind.schema import DAYS, FORMAT_VERSION, Window, cutoffs, may_be_on, town_key
 
 TAG = b"peerfind-catalogue-cache 3\n"
 # marshal's format may change with the Python version: a cache from another is not read.
 STAMP = f"{__version__}/{FORMAT_VERSION}/{sys.version_info[:3]}/{marshal.version}"
 _CRC = slice(len(TAG), len(TAG) + 4)
+ALL_DAYS = dict.fromkeys(range(7), 0)
 
 
 def _entry_path(folder: Path, catalogue: Path) -> Path:
@@ -47,15 +48,14 @@ def fingerprint(path: Path, raw: bytes) -> tuple[str, int, int, int]:
 
 
 def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = None,
-         days: Callable[[str], Collection[int] | None] | None = None
+         days: Callable[[str], Window | None] | None = None
          ) -> dict[str, Any] | None:
     """The cached data for this exact file content, or None.
 
     With ``towns`` (as typed), when each is a town of the catalogue, only the
     groups in those towns are read: enough for a lookup filtered by town. With
-    ``days`` (given the catalogue's time zone, the weekdays wanted, or None), only
-    the meetings on those days, and the groups that have any (see
-    ``catalogue.on_days``).
+    ``days`` (given the catalogue's time zone, the window of meetings wanted, or None),
+    only the meetings in it, and the groups that have any (see ``catalogue.on_days``).
     """
     try:
         path = path.resolve()
@@ -84,11 +84,11 @@ def read(folder: Path, path: Path, raw: bytes, towns: Iterable[str] | None = Non
 
 def _groups(blocks: dict[str, tuple[tuple[int, ...], list[memoryview]]],
             towns: Iterable[str] | None, table: Iterable[dict[str, Any]],
-            weekdays: Collection[int] | None) -> tuple[list[dict[str, Any]], list[str] | None]:
+            weekdays: Window | None) -> tuple[list[dict[str, Any]], list[str] | None]:
     """The groups of every block, or only of the towns asked for when the catalogue
     knows each of them (else the error for an unknown town could not list them all),
-    in catalogue order, with their meetings on ``weekdays`` (None: all), leaving out
-    the groups with none on those days; and the town keys they were narrowed to
+    in catalogue order, with their meetings in the window ``weekdays`` (None: all),
+    leaving out the groups with none in it; and the town keys they were narrowed to
     (None: all)."""
     wanted = blocks.keys()
     only = None
@@ -102,9 +102,10 @@ def _groups(blocks: dict[str, tuple[tuple[int, ...], list[memoryview]]],
         places, (group_block, *day_blocks) = blocks[key]
         found = marshal.loads(group_block)
         meetings: list[list[tuple[int, dict[str, Any]]]] = [[] for _ in found]
-        for day in range(7) if weekdays is None else weekdays:
+        for day, minute in ALL_DAYS.items() if weekdays is None else cutoffs(weekdays).items():
             for local, position, meeting in marshal.loads(day_blocks[day]):
-                meetings[local].append((position, meeting))
+                if not minute or may_be_on(meeting, minute):
+                    meetings[local].append((position, meeting))
         for place, group, own in zip(places, found, meetings):
             if own or weekdays is None:
                 own.sort(key=_first)

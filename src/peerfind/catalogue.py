@@ -6,13 +6,13 @@ import datetime as dt
 import gc
 import os
 import stat
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from peerfind.models import Catalogue, catalogue_from
 from peerfind.problems import CatalogueError, PeerfindError, Problem, plural
-from peerfind.schema import DAYS
+from peerfind.schema import DAYS, Window, cutoffs, may_be_on
 
 ENV_VAR = "PEERFIND_CATALOGUE"
 SNAPSHOT_FOLDER = "sources"  # beside the catalogue: one snapshot per live source
@@ -243,7 +243,7 @@ def snapshots_stamp(catalogue: Path) -> bytes:
 
 def load_data(source: Source, today: dt.date, cache: Path | None = None,
               towns: Iterable[str] | None = None,
-              days: Callable[[str], Collection[int] | None] | None = None) -> dict[str, Any]:
+              days: Callable[[str], Window | None] | None = None) -> dict[str, Any]:
     """A file's plain data, or a CatalogueError holding its errors.
 
     With a ``cache`` folder, a file checked before (same path, size, time and
@@ -289,7 +289,7 @@ def _gc_paused() -> Iterator[None]:
 def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, ...] = (),
          cache: Path | None = None, towns: Iterable[str] | None = None,
          skipped: list[CatalogueError] | None = None,
-         days: Callable[[str], Collection[int] | None] | None = None) -> Catalogue:
+         days: Callable[[str], Window | None] | None = None) -> Catalogue:
     """The catalogue with its overlays applied, or a CatalogueError holding the first
     file's errors (warnings are ignored).
 
@@ -297,10 +297,10 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
     town): the catalogue may then hold just those groups. Everything else in it is
     whole, so checking the filters against it gives the same answers.
 
-    ``days``, given the catalogue's time zone, names the weekdays (0 = Monday) whose
-    meetings are wanted (what is on tonight, say), or None (all): the groups then hold only
-    the meetings on those days, and only groups with such meetings are kept (see
-    ``on_days``).
+    ``days``, given the catalogue's time zone, gives the window of meetings wanted
+    (the weekdays of what is on tonight, say: see ``schema.Window``), or None (all):
+    the groups then hold only the meetings in it, and only groups with such meetings
+    are kept (see ``on_days``).
 
     Given a ``skipped`` list, an overlay with errors is left out and its error added
     there, instead of stopping everything.
@@ -323,21 +323,25 @@ def load(source: Source, today: dt.date, overlays: list[Source] | tuple[Source, 
         return catalogue_from(data, source.shown)
 
 
-def on_days(data: dict[str, Any], weekdays: Collection[int]) -> dict[str, Any]:
-    """Checked data whose groups hold only their meetings on these weekdays, and
-    without the groups that have none; everything else is whole. A lookup of those
-    days that neither searches text (which spans a group's every meeting) nor names
-    towns (which are checked against every group's) gets the same answers from it,
-    having built a fraction of the models."""
-    names = {DAYS[day] for day in weekdays}
+def on_days(data: dict[str, Any], window: Window) -> dict[str, Any]:
+    """Checked data whose groups hold only their meetings in the window (on its
+    weekdays, less those surely over by its minute of each day: see
+    ``schema.Window``), and without the groups that have none; everything else is
+    whole. A lookup of those days (of what is on or next from the window's minute)
+    that neither searches text (which spans a group's every meeting) nor names towns
+    (which are checked against every group's) gets the same answers from it, having
+    built a fraction of the models."""
+    minutes = {DAYS[day]: minute for day, minute in cutoffs(window).items()}
     kept = []
     for group in data["groups"]:
-        meetings = [meeting for meeting in group["meetings"] if meeting["day"] in names]
+        meetings = [meeting for meeting in group["meetings"]
+                    if (minute := minutes.get(meeting["day"])) is not None
+                    and (not minute or may_be_on(meeting, minute))]
         if not meetings:
             continue
         kept.append(group if len(meetings) == len(group["meetings"])
                     else {**group, "meetings": meetings})
-    return {**data, "groups": kept, "days_only": sorted(weekdays)}
+    return {**data, "groups": kept, "days_only": sorted(window)}
 
 
 def replace_by_key(base: list[dict[str, Any]], extra: list[dict[str, Any]], key: str

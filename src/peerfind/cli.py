@@ -12,7 +12,7 @@ import functools
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
@@ -24,6 +24,7 @@ from peerfind.startup import SharedOptions, single_command
 
 if TYPE_CHECKING:
     from peerfind.models import Catalogue
+    from peerfind.schema import Window
     from peerfind.search import Filters, RawFilters
     from peerfind.settings import Settings
 
@@ -344,7 +345,7 @@ def _skipped(error: CatalogueError) -> None:
 
 def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
           settings: Settings | None = None,
-          days: Callable[[str], Collection[int] | None] | None = None, quiet: bool = False
+          days: Callable[[str], Window | None] | None = None, quiet: bool = False
           ) -> tuple[Catalogue, Settings]:
     """The catalogue in force, with its overlays, and the user's settings; with
     ``towns``, perhaps only the groups in those towns; with ``days``, only the
@@ -366,31 +367,31 @@ def _load(paths: list[str] | None, towns: tuple[str, ...] = (),
     return catalogue, settings
 
 
-def _local_weekdays(weekdays: Callable[[dt.date], Collection[int] | None], at: str | None,
-                    clock: dt.datetime, timezone: str) -> Collection[int] | None:
-    """``weekdays`` of the local date that --at (else the clock) gives in ``timezone``."""
+def _local_window(window: Callable[[dt.datetime], Window | None], at: str | None,
+                  clock: dt.datetime, timezone: str) -> Window | None:
+    """``window`` of the local time that --at (else the clock) gives in ``timezone``."""
     from zoneinfo import ZoneInfo
 
     from peerfind.search import parse_at
 
-    return weekdays(parse_at(at, ZoneInfo(timezone), clock).date())
+    return window(parse_at(at, ZoneInfo(timezone), clock))
 
 
 def _lookup(raw: RawFilters, at: str | None, paths: list[str] | None, *,
-            weekdays: Callable[[dt.date], Collection[int] | None] | None = None
+            window: Callable[[dt.datetime], Window | None] | None = None
             ) -> tuple[Catalogue, Filters, dt.datetime, Settings]:
     """Catalogue, checked filters (with the settings' defaults) and "now".
 
-    ``weekdays``, given today's date, names the only weekdays whose meetings the
-    command needs (or None): the catalogue then holds only those meetings, unless
+    ``window``, given the local time, gives the only meetings the command needs
+    (see ``schema.Window``; None: all): the catalogue then holds only those, unless
     the lookup searches text or names towns (see ``catalogue.on_days``)."""
     from peerfind.problems import UsageError
     from peerfind.search import parse_at, parse_filters, zone
 
     clock = dt.datetime.now(dt.timezone.utc)
     days = None
-    if weekdays is not None and raw.search is None and not raw.town:
-        days = functools.partial(_local_weekdays, weekdays, at, clock)
+    if window is not None and raw.search is None and not raw.town:
+        days = functools.partial(_local_window, window, at, clock)
     catalogue, settings = _load(paths, raw.town, days=days)
     now = parse_at(at, zone(catalogue), clock)
     defaults = {}  # option -> (setting, value) taken from the config file
@@ -495,10 +496,10 @@ def list_(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
       peerfind list --near Poughkeepsie --within 10 --json
     """
-    from peerfind.search import parse_days, week
+    from peerfind.search import days_window, week
 
     cat, filters, now, settings = _lookup(raw, at, catalogue,
-                                          weekdays=functools.partial(parse_days, raw.day))
+                                          window=functools.partial(days_window, raw.day))
     found = week(cat, filters, now)
     if json_out:
         return _print_json(_records(found, now.date()))
@@ -526,9 +527,9 @@ def tonight(raw: RawFilters, at: str | None, json_out: JsonOption = False,
       peerfind tonight --at 18:30
     """
     from peerfind.i18n import clock
-    from peerfind.search import tonight_weekdays, upcoming
+    from peerfind.search import tonight_window, upcoming
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue, weekdays=tonight_weekdays)
+    cat, filters, now, settings = _lookup(raw, at, catalogue, window=tonight_window)
     if filters.days is not None and filters.days != {now.weekday()}:
         raise UsageError(f"--day: tonight is about {now:%A} {now.day} {now:%B} (or the day "
                          f"--at gives); for other days use 'peerfind list --day "
@@ -568,12 +569,15 @@ def next_(raw: RawFilters, at: str | None,
       peerfind next -n 10 --fellowship SMART --attendance online
     """
     from peerfind.i18n import clock
-    from peerfind.search import found_by_tomorrow, next_weekdays, upcoming
+    from peerfind.search import found_in_window, next_window, upcoming
 
-    cat, filters, now, settings = _lookup(raw, at, catalogue, weekdays=next_weekdays)
+    cat, filters, now, settings = _lookup(raw, at, catalogue, window=next_window)
     found = upcoming(cat, filters, now, count)
-    if cat.days_only and not found_by_tomorrow(found, count, now.date()):
-        cat = _load(catalogue, settings=settings, quiet=True)[0]
+    # Today's meetings are most often enough; else today's and tomorrow's; else all.
+    for wider in (next_window(now, days=2), None):
+        if not cat.days_only or found_in_window(found, count, now.date(), cat.days_only):
+            break
+        cat = _load(catalogue, settings=settings, quiet=True, days=lambda _, w=wider: w)[0]
         found = upcoming(cat, filters, now, count)
     if json_out:
         return _print_json(_records(found, now.date()))
@@ -597,10 +601,10 @@ def schedule(raw: RawFilters, at: str | None, json_out: JsonOption = False,
 
       peerfind schedule --fellowship AA --fellowship NA --json
     """
-    from peerfind.search import parse_days, weekly
+    from peerfind.search import days_window, weekly
 
     cat, filters, now, settings = _lookup(raw, at, catalogue,
-                                          weekdays=functools.partial(parse_days, raw.day))
+                                          window=functools.partial(days_window, raw.day))
     found = weekly(cat, filters)
     if json_out:
         return _print_json(_records(found, now.date()))

@@ -6,7 +6,8 @@ same tables. A field's ``kind`` names a converter in ``validate.py``.
 
 # Annotations are evaluated on import, not kept as strings: see startup.py (4).
 import functools
-from typing import NamedTuple
+from collections.abc import Collection, Mapping
+from typing import Any, NamedTuple
 
 FORMAT_VERSION = 1
 
@@ -180,6 +181,29 @@ def fold(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+DEFAULT_MINUTES = 60  # how long a meeting of unknown length counts as "in progress"
+SURE = 120  # minutes: more than any change of the clock
+# Weekdays (0 = Monday) whose meetings a lookup needs, each with the minute of the day
+# (wall clock, from that day's midnight) by which its meetings that have surely ended
+# may be left out (0: none); a plain collection of weekdays means their whole days.
+Window = Mapping[int, int] | Collection[int]
+
+
+def cutoffs(window: Window) -> Mapping[int, int]:
+    return window if isinstance(window, Mapping) else dict.fromkeys(window, 0)
+
+
+def may_be_on(meeting: dict[str, Any], minute: int) -> bool:
+    """Whether a meeting (checked data) may not have ended ``minute`` minutes after the
+    midnight that starts its day, by the wall clock, allowing for any change of the
+    clock: ``search.upcoming`` skips the others at once."""
+    time, end = meeting["time"], meeting.get("end")
+    start = int(time[:2]) * 60 + int(time[3:5])
+    length = (int(end[:2]) * 60 + int(end[3:5]) - start if end
+              else meeting.get("minutes") or DEFAULT_MINUTES)
+    return start + length + SURE > minute
 
 
 def town_key(town: str) -> str:

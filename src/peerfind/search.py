@@ -10,20 +10,19 @@ changes come out right.
 import datetime as dt
 import math
 import re
+from collections.abc import Collection
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import trust
-from peerfind.schema import fold, town_key
+from peerfind.schema import DEFAULT_MINUTES, SURE, fold, town_key
 from peerfind import vocabulary as words
 from peerfind.vocabulary import suggest
 from peerfind.models import Catalogue, Group, Meeting, Resource
 from peerfind.problems import PeerfindError, UsageError
 
 UTC = dt.timezone.utc
-DEFAULT_MINUTES = 60  # how long a meeting of unknown length counts as "in progress"
 DAY_MINUTES = 24 * 60
-SURE = 120  # minutes: more than any change of the clock
 MILES_PER_KM = 0.621371
 EARTH_RADIUS_KM = 6371.0
 
@@ -332,15 +331,34 @@ def tonight_weekdays(today: dt.date) -> set[int]:
     return {today.weekday(), (today - dt.timedelta(days=1)).weekday()}
 
 
-def next_weekdays(today: dt.date) -> set[int]:
-    """The weekdays the next few meetings are most often on: today's and tomorrow's."""
-    return {today.weekday(), (today + dt.timedelta(days=1)).weekday()}
+def days_window(values: tuple[str, ...], now: dt.datetime) -> frozenset[int] | None:
+    """The whole days --day asks for at ``now`` (local), as a ``schema.Window``."""
+    return parse_days(values, now.date())
 
 
-def found_by_tomorrow(found: list[Occurrence], limit: int, today: dt.date) -> bool:
-    """Whether ``upcoming(..., limit)`` on a catalogue of only ``next_weekdays``'
-    meetings found what it finds on the whole: ``limit`` of them, none after tomorrow."""
-    return len(found) >= limit and found[-1].date <= today + dt.timedelta(days=1)
+def tonight_window(now: dt.datetime) -> dict[int, int]:
+    """The meetings that can be on tonight at ``now`` (local), as a ``schema.Window``:
+    today's and yesterday's, less those surely over by now."""
+    minute = now.hour * 60 + now.minute
+    return {(now.weekday() - 1) % 7: DAY_MINUTES + minute, now.weekday(): minute}
+
+
+def next_window(now: dt.datetime, days: int = 1) -> dict[int, int]:
+    """The meetings of the ``days`` days from ``now`` (local) on, less today's that
+    are surely over by now, as a ``schema.Window``: where the next few most often are."""
+    minute = now.hour * 60 + now.minute
+    return {(now.weekday() + offset) % 7: 0 if offset else minute for offset in range(days)}
+
+
+def found_in_window(found: list[Occurrence], limit: int, today: dt.date,
+                    weekdays: Collection[int]) -> bool:
+    """Whether ``upcoming(..., limit)`` on a catalogue narrowed to a window of these
+    weekdays (its today's meetings only those not over) found what it finds on the
+    whole: ``limit`` of them, none after the days from today that it holds whole."""
+    covered = 0
+    while covered < 7 and (today + dt.timedelta(days=covered)).weekday() in weekdays:
+        covered += 1
+    return len(found) >= limit and found[-1].date < today + dt.timedelta(days=covered)
 
 
 def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
