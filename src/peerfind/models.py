@@ -190,7 +190,8 @@ class Catalogue(_Model):
     # towns' groups (their town keys); everything else is whole.
     towns_only: tuple[str, ...] = ()
     # The fast path of a lookup of some days (tonight, next, list --day): when not
-    # empty, ``groups`` holds only meetings on these weekdays (0 = Monday), and only
+    # empty, ``groups`` holds only meetings on these weekdays (0 = Monday), perhaps
+    # only those not surely over by a time of day (see schema.Window), and only
     # groups with such meetings.
     days_only: tuple[int, ...] = ()
 
