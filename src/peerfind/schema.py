@@ -195,15 +195,24 @@ def cutoffs(window: Window) -> Mapping[int, int]:
     return window if isinstance(window, Mapping) else dict.fromkeys(window, 0)
 
 
+def _minute(clock: str) -> int:
+    return int(clock[:2]) * 60 + int(clock[3:5])
+
+
+def may_run_past(time: str, minutes: int | None, minute: int) -> bool:
+    """Whether a meeting from ``time`` (HH:MM) for ``minutes`` (None: unknown) may not
+    have ended ``minute`` minutes after the midnight that starts its day, by the wall
+    clock, allowing for any change of the clock. ``search.upcoming`` skips the others
+    at once; a ``Window`` leaves them out."""
+    return _minute(time) + (minutes or DEFAULT_MINUTES) + SURE > minute
+
+
 def may_be_on(meeting: dict[str, Any], minute: int) -> bool:
-    """Whether a meeting (checked data) may not have ended ``minute`` minutes after the
-    midnight that starts its day, by the wall clock, allowing for any change of the
-    clock: ``search.upcoming`` skips the others at once."""
-    time, end = meeting["time"], meeting.get("end")
-    start = int(time[:2]) * 60 + int(time[3:5])
-    length = (int(end[:2]) * 60 + int(end[3:5]) - start if end
-              else meeting.get("minutes") or DEFAULT_MINUTES)
-    return start + length + SURE > minute
+    """``may_run_past`` for a meeting as checked data (its end given, or its length)."""
+    end = meeting.get("end")
+    if end:
+        return _minute(end) + SURE > minute
+    return may_run_past(meeting["time"], meeting.get("minutes"), minute)
 
 
 def town_key(town: str) -> str:

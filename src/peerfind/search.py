@@ -15,7 +15,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from peerfind import trust
-from peerfind.schema import DEFAULT_MINUTES, SURE, fold, town_key
+from peerfind.schema import DEFAULT_MINUTES, fold, may_run_past, town_key
 from peerfind import vocabulary as words
 from peerfind.vocabulary import suggest
 from peerfind.models import Catalogue, Group, Meeting, Resource
@@ -397,9 +397,8 @@ def upcoming(catalogue: Catalogue, filters: Filters, now: dt.datetime,
         day = local_now.date() + dt.timedelta(days=offset)
         before = (offset + 1) * DAY_MINUTES if offset <= 0 else None
         for group, meeting, distance in by_weekday.get(day.weekday(), ()):
-            if before is not None and (before + int(meeting.time[:2]) * 60
-                                       + int(meeting.time[3:5]) + (meeting.minutes or
-                                       DEFAULT_MINUTES) + SURE <= clock_now):
+            if before is not None and not may_run_past(meeting.time, meeting.minutes,
+                                                       clock_now - before):
                 continue
             occurrence = occurrence_on(group, meeting, day, tz, distance)
             start = occurrence.start.astimezone(UTC)
